@@ -1,0 +1,92 @@
+/**
+ * The one wiring table. Every function is declared here once, with its triggers: the HTTP route
+ * (a contract, which carries the permission and schemas), the event types it consumes, the table
+ * stream, or a schedule. The CDK stateless stack and the local runtime are both built from it,
+ * and test/infra/wiring.test.ts proves every handler file is wired and every route synthesized.
+ */
+import type { RouteContract } from '../shared/api/contract';
+import * as activity from '../shared/api/customer-activity';
+import * as customers from '../shared/api/customers';
+import * as merges from '../shared/api/merges';
+import type { EventType } from '../shared/events/catalog';
+
+export interface ConsumerSpec {
+  events: readonly EventType[];
+  /** Messages per invocation (SQS batch size). */
+  batchSize: number;
+  /** Deliveries before a message goes to the DLQ. */
+  maxReceiveCount: number;
+  /** Visibility timeout in seconds: a failed message is retried after it. */
+  visibilityTimeoutSeconds: number;
+}
+
+export interface FunctionSpec {
+  /** Logical name, kebab-case; the Lambda, queue and alarm names derive from it. */
+  name: string;
+  /** Handler file relative to the repository root; it exports `handler`. */
+  entry: string;
+  http?: RouteContract;
+  consumer?: ConsumerSpec;
+  /** Reads the table's stream (outbox items only). */
+  stream?: { batchSize: number; maxRetries: number };
+  schedule?: { everyMinutes: number };
+  /** Table access the function gets (least privilege). */
+  table: 'read' | 'write';
+  /** Publishes to the event bus (only the outbox relay). */
+  publishes?: boolean;
+  memoryMb?: number;
+  timeoutSeconds?: number;
+}
+
+const http = (name: string, entry: string, contract: RouteContract, table: 'read' | 'write'): FunctionSpec => ({
+  name,
+  entry: `functions/http/${entry}.ts`,
+  http: contract,
+  table,
+});
+
+export const WIRING: readonly FunctionSpec[] = [
+  http('customers-create', 'customers/create', customers.createCustomer, 'write'),
+  http('customers-list', 'customers/list', customers.listCustomers, 'read'),
+  http('customers-get', 'customers/get', customers.getCustomer, 'read'),
+  http('customers-update', 'customers/update', customers.updateCustomer, 'write'),
+  http('customers-delete', 'customers/delete', customers.deleteCustomer, 'write'),
+  http('customers-restore', 'customers/restore', customers.restoreCustomer, 'write'),
+  http('recycle-bin-list', 'customers/list-recycle-bin', customers.listRecycleBin, 'read'),
+  http('customers-360', 'customers/view-360', activity.getCustomer360, 'read'),
+  http('customers-timeline', 'customers/timeline', activity.getTimeline, 'read'),
+  http('interactions-log', 'customers/log-interaction', activity.logInteraction, 'write'),
+  http('customers-merge', 'customers/merge', merges.mergeCustomers, 'write'),
+  http('customers-unmerge', 'customers/unmerge', merges.unmergeCustomers, 'write'),
+  http('customers-merges', 'customers/list-merges', merges.listMerges, 'read'),
+  http('duplicates-list', 'duplicates/list', merges.listDuplicates, 'read'),
+  http('duplicates-dismiss', 'duplicates/dismiss', merges.dismissDuplicate, 'write'),
+  {
+    name: 'outbox-relay',
+    entry: 'functions/workers/outbox-relay.ts',
+    stream: { batchSize: 100, maxRetries: 10 },
+    table: 'read',
+    publishes: true,
+  },
+  {
+    name: 'duplicate-detector',
+    entry: 'functions/workers/duplicate-detector.ts',
+    consumer: {
+      events: ['CustomerCreated', 'CustomerUpdated', 'CustomerRestored', 'CustomerUnmerged'],
+      batchSize: 10,
+      maxReceiveCount: 5,
+      visibilityTimeoutSeconds: 60,
+    },
+    table: 'write',
+  },
+  {
+    name: 'purge-recycle-bin',
+    entry: 'functions/schedules/purge-recycle-bin.ts',
+    schedule: { everyMinutes: 60 },
+    table: 'write',
+    timeoutSeconds: 300,
+  },
+];
+
+export const httpFunctions = () => WIRING.filter((f): f is FunctionSpec & { http: RouteContract } => !!f.http);
+export const consumerFunctions = () => WIRING.filter((f): f is FunctionSpec & { consumer: ConsumerSpec } => !!f.consumer);

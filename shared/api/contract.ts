@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+import type { Permission } from '../domain/roles';
+
+/**
+ * A route's contract, declared once: the wiring table mounts it (CDK and local), the handler
+ * enforces it (permission, validation), and the OpenAPI document is generated from it.
+ */
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export interface RouteContract<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+  R extends z.ZodType = z.ZodType,
+> {
+  operationId: string;
+  method: HttpMethod;
+  path: string;
+  /** The permission the caller needs; `public` routes authenticate another way (signatures). */
+  permission: Permission | 'public';
+  summary: string;
+  tag: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  response: R;
+  status: number;
+  /** Accepts an `Idempotency-Key` header: a retried write gets the first answer. */
+  idempotent?: boolean;
+}
+
+export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
+  c: RouteContract<P, Q, B, R>,
+): RouteContract<P, Q, B, R> {
+  return c;
+}
+
+export const routeKey = (c: Pick<RouteContract, 'method' | 'path'>) => `${c.method} ${c.path}`;

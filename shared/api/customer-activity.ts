@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { INTERACTION_CHANNELS, INTERACTION_TYPES } from '../domain/interaction';
+import { defineRoute } from './contract';
+import { idParams, isoDateTime, pageOf, pageQuery, ulidId } from './common';
+import { customerSchema } from './customers';
+
+/** Contracts of the interaction log, the timeline and the 360-degree view. */
+export const timelineEntrySchema = z.object({
+  id: z.string(),
+  kind: z.enum(['interaction', 'order', 'ticket', 'message', 'note']),
+  occurredAt: isoDateTime,
+  summary: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export const interactionSchema = z.object({
+  id: z.string(),
+  customerId: ulidId,
+  channel: z.enum(INTERACTION_CHANNELS),
+  type: z.enum(INTERACTION_TYPES),
+  direction: z.enum(['inbound', 'outbound']),
+  summary: z.string(),
+  occurredAt: isoDateTime,
+  authorId: z.string(),
+  createdAt: isoDateTime,
+});
+
+export const logInteraction = defineRoute({
+  operationId: 'logInteraction',
+  method: 'POST',
+  path: '/v1/customers/{id}/interactions',
+  permission: 'interactions:write',
+  summary: 'Log a call, email, chat, WeChat message, visit or SMS with the customer',
+  tag: 'Timeline',
+  params: idParams,
+  body: z.strictObject({
+    channel: z.enum(INTERACTION_CHANNELS),
+    type: z.enum(INTERACTION_TYPES),
+    direction: z.enum(['inbound', 'outbound']).default('inbound'),
+    summary: z.string().trim().min(1).max(4000),
+    occurredAt: isoDateTime
+      .refine((t) => Date.parse(t) <= Date.now() + 5 * 60_000, 'must not be in the future')
+      .refine((t) => Date.parse(t) >= Date.parse('2000-01-01'), 'must be after 2000-01-01')
+      .optional(),
+  }),
+  response: interactionSchema,
+  status: 201,
+  idempotent: true,
+});
+
+export const getTimeline = defineRoute({
+  operationId: 'getTimeline',
+  method: 'GET',
+  path: '/v1/customers/{id}/timeline',
+  permission: 'customers:read',
+  summary: 'Everything that happened with the customer (interactions, orders, tickets, messages), newest first',
+  tag: 'Timeline',
+  params: idParams,
+  query: z.strictObject(pageQuery),
+  response: pageOf(timelineEntrySchema),
+  status: 200,
+});
+
+export const getCustomer360 = defineRoute({
+  operationId: 'getCustomer360',
+  method: 'GET',
+  path: '/v1/customers/{id}/360',
+  permission: 'customers:read',
+  summary: 'Profile, aggregates, tags, segments, latest timeline and open tickets, read in one query',
+  tag: 'Customers',
+  params: idParams,
+  response: z.object({
+    profile: customerSchema,
+    aggregates: z.record(z.string(), z.unknown()),
+    tags: z.array(z.string()),
+    segments: z.array(z.string()),
+    openTickets: z.array(z.record(z.string(), z.unknown())),
+    timeline: z.array(timelineEntrySchema),
+  }),
+  status: 200,
+});

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/**
+ * The event catalog: every domain event with its version and the schema of its data. Events carry
+ * ids and the names of changed fields, never personal data: consumers read the current state.
+ */
+const customerRef = { customerId: z.string().min(1) };
+
+export const EVENT_CATALOG = {
+  CustomerCreated: { version: 1, data: z.object({ ...customerRef, sourceChannel: z.string().optional() }) },
+  CustomerUpdated: { version: 1, data: z.object({ ...customerRef, changed: z.array(z.string()) }) },
+  CustomerDeleted: { version: 1, data: z.object({ ...customerRef, purgeAt: z.string() }) },
+  CustomerRestored: { version: 1, data: z.object(customerRef) },
+  CustomerPurged: { version: 1, data: z.object(customerRef) },
+  CustomerMerged: { version: 1, data: z.object({ ...customerRef, sourceId: z.string(), mergeId: z.string() }) },
+  CustomerUnmerged: { version: 1, data: z.object({ ...customerRef, sourceId: z.string(), mergeId: z.string() }) },
+  InteractionLogged: {
+    version: 1,
+    data: z.object({ ...customerRef, interactionId: z.string(), channel: z.string(), type: z.string(), occurredAt: z.string() }),
+  },
+} as const;
+
+export type EventType = keyof typeof EVENT_CATALOG;
+export type EventData<T extends EventType> = z.infer<(typeof EVENT_CATALOG)[T]['data']>;
+export const EVENT_TYPES = Object.keys(EVENT_CATALOG) as EventType[];
+
+export function isEventType(t: string): t is EventType {
+  return t in EVENT_CATALOG;
+}

@@ -1,0 +1,141 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import type { RouteContract } from '../api/contract';
+import { ConflictError, DomainError, ForbiddenError, PayloadTooLargeError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors';
+import { getDeps, type Deps } from '../runtime/deps';
+import { countMetric, flushMetrics, invocationLogger, type Log } from '../runtime/observability';
+import { principalFromClaims, type Principal } from './principal';
+import { problem, problemFromError, SECURE_HEADERS, zodIssues } from './problem';
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+type Infer<T> = NonNullable<T> extends z.ZodType ? z.output<NonNullable<T>> : undefined;
+
+export interface HttpRequest<C extends RouteContract> {
+  params: Infer<C['params']>;
+  query: Infer<C['query']>;
+  body: Infer<C['body']>;
+  principal: Principal;
+  correlationId: string;
+  headers: Record<string, string | undefined>;
+  deps: Deps;
+  log: Log;
+}
+
+export interface HttpResult<C extends RouteContract> {
+  status?: number;
+  body: z.infer<C['response']>;
+  headers?: Record<string, string>;
+}
+
+function header(event: HttpEvent, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === lower) return v;
+  return undefined;
+}
+
+function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, root: string): Infer<T> {
+  if (!schema) return undefined as Infer<T>;
+  const r = schema.safeParse(value);
+  if (!r.success) throw new ValidationError(zodIssues(r.error.issues as never, root));
+  return r.data as Infer<T>;
+}
+
+function readBody(event: HttpEvent, maxBytes: number): unknown {
+  const raw = event.body ?? '';
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.length > maxBytes) throw new PayloadTooLargeError(maxBytes);
+  if (bytes.length === 0) throw ValidationError.field('body', 'is required');
+  const type = header(event, 'content-type') ?? '';
+  if (!/^application\/(.+\+)?json\b/i.test(type)) throw new UnsupportedMediaTypeError('application/json');
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw ValidationError.field('body', 'is not valid JSON');
+  }
+}
+
+function authorize(contract: RouteContract, event: HttpEvent): Principal {
+  const principal = principalFromClaims(event.requestContext?.authorizer?.jwt?.claims as Record<string, unknown> | undefined);
+  if (!principal) throw new UnauthorizedError();
+  if (contract.permission !== 'public' && !principal.can(contract.permission)) {
+    throw new ForbiddenError(`This action needs the ${contract.permission} permission, which your role does not have.`);
+  }
+  return principal;
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 => ({
+  statusCode: status,
+  headers: { 'content-type': 'application/json', ...SECURE_HEADERS, ...headers },
+  body: status === 204 ? '' : JSON.stringify(body),
+});
+
+/**
+ * Wraps a route's use case: correlation id, authentication and permission from the contract,
+ * body/query/path validation (400 problem+json naming each field), `Idempotency-Key`, and every
+ * error mapped to problem+json; an unexpected error is logged and answered 500 with no details.
+ */
+export function httpHandler<C extends RouteContract>(contract: C, fn: (req: HttpRequest<C>) => Promise<HttpResult<C>>) {
+  const core = async (event: HttpEvent): Promise<APIGatewayProxyStructuredResultV2> => {
+    const correlationId = header(event, 'x-correlation-id')?.slice(0, 128) || event.requestContext?.requestId || 'none';
+    const log = invocationLogger(correlationId, { route: `${contract.method} ${contract.path}` });
+    const instance = event.rawPath ?? contract.path;
+    try {
+      const principal = authorize(contract, event);
+      const deps = await getDeps();
+      const params = parse(contract.params, event.pathParameters ?? {}, 'path');
+      const query = parse(contract.query, event.queryStringParameters ?? {}, 'query');
+      const body = contract.body ? parse(contract.body, readBody(event, deps.config.maxBodyBytes), '') : (undefined as Infer<C['body']>);
+      const req: HttpRequest<C> = { params, query, body, principal, correlationId, headers: event.headers ?? {}, deps, log } as HttpRequest<C>;
+      const run = async () => {
+        const r = await fn(req);
+        return json(r.status ?? contract.status, r.body, { 'x-correlation-id': correlationId, ...r.headers });
+      };
+      const key = contract.idempotent ? header(event, 'idempotency-key') : undefined;
+      return key ? await withIdempotency(deps, principal, contract, key, event.body ?? '', run) : await run();
+    } catch (err) {
+      if (!(err instanceof DomainError)) log.error('unhandled error', { error: err as Error });
+      else log.info('request refused', { status: err.status, detail: err.message });
+      countMetric(err instanceof DomainError ? `Http${err.status}` : 'Http500');
+      const res = problemFromError(err, instance, correlationId);
+      return { ...res, headers: { ...res.headers, 'x-correlation-id': correlationId } };
+    } finally {
+      flushMetrics();
+    }
+  };
+  const handler = middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, Context>(core);
+  return Object.assign(handler, { contract });
+}
+
+async function withIdempotency(
+  deps: Deps,
+  principal: Principal,
+  contract: RouteContract,
+  key: string,
+  rawBody: string,
+  run: () => Promise<APIGatewayProxyStructuredResultV2>,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  if (key.length > 255) throw ValidationError.field('Idempotency-Key', 'must be at most 255 characters');
+  const sha = (s: string) => createHash('sha256').update(s).digest('base64url');
+  const scope = sha(`${principal.sub}\u0000${contract.operationId}\u0000${key}`);
+  const claim = await deps.idempotency.claim(scope, sha(rawBody), deps.clock.now().getTime());
+  if (claim.kind === 'replay') {
+    const type = claim.status >= 400 ? 'application/problem+json' : 'application/json';
+    return { statusCode: claim.status, headers: { 'content-type': type, ...SECURE_HEADERS, 'idempotent-replayed': 'true' }, body: claim.body };
+  }
+  if (claim.kind === 'in-progress') throw new ConflictError('A request with this Idempotency-Key is still being processed; retry shortly.');
+  if (claim.kind === 'mismatch') return problem(422, 'Idempotency key reused', 'This Idempotency-Key was used with a different request body.');
+  try {
+    const res = await run();
+    await deps.idempotency.complete(scope, res.statusCode ?? 200, res.body ?? '');
+    return res;
+  } catch (err) {
+    // A refused request (4xx) is remembered like a success; only unexpected failures may be retried.
+    if (err instanceof DomainError) {
+      const res = problemFromError(err, contract.path, '');
+      await deps.idempotency.complete(scope, res.statusCode ?? 400, res.body ?? '');
+    } else await deps.idempotency.release(scope);
+    throw err;
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Every key string of the table is built here and nowhere else. See docs/access-patterns.md.
+ *
+ * A customer's partition holds everything the 360 view needs, ordered so that one descending
+ * Query returns the header items (`~...`: profile, aggregates, segment and open-ticket refs)
+ * first and then the newest timeline entries (`T#<ulid>`); orders (`O#`) sort below both.
+ */
+import type { IdentityKind } from '../domain/identity';
+
+export const LIST_SHARDS = 4;
+
+const CUSTOMER = 'CUST#';
+export const SK = {
+  profile: '~PROFILE',
+  aggregates: '~AGG',
+  segmentRefPrefix: '~SEG#',
+  ticketRefPrefix: '~TKT#',
+  timelinePrefix: 'T#',
+  timelineEnd: 'T#~',
+  identity: 'ID',
+  event: 'EVT',
+  idempotency: 'IDEM',
+  merge: 'MERGE',
+  duplicate: 'DUP',
+} as const;
+
+export const customerPk = (id: string) => `${CUSTOMER}${id}`;
+export const customerIdFromPk = (pk: string) => (pk.startsWith(CUSTOMER) ? pk.slice(CUSTOMER.length) : undefined);
+export const timelineSk = (entryId: string) => `${SK.timelinePrefix}${entryId}`;
+
+export const identityPk = (kind: IdentityKind, hash: string) => `ID#${kind}#${hash}`;
+export const eventPk = (eventId: string) => `EVT#${eventId}`;
+export const idempotencyPk = (hash: string) => `IDEM#${hash}`;
+export const mergePk = (mergeId: string) => `MERGE#${mergeId}`;
+export const duplicatePk = (a: string, b: string) => (a < b ? `DUP#${a}#${b}` : `DUP#${b}#${a}`);
+
+/** Shard of a customer in the list indexes: spreads writes over LIST_SHARDS partitions. */
+export function listShard(id: string): number {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0;
+  return Math.abs(h) % LIST_SHARDS;
+}
+
+/** GSI2: live customers by id (time order) and the recycle bin by deletion time. */
+export const customerListKeys = (id: string) => ({ GSI2PK: `CUSTS#${listShard(id)}`, GSI2SK: id });
+export const customerListPk = (shard: number) => `CUSTS#${shard}`;
+export const recycleBinKeys = (id: string, deletedAt: string) => ({ GSI2PK: `BIN#${listShard(id)}`, GSI2SK: `${deletedAt}#${id}` });
+export const recycleBinPk = (shard: number) => `BIN#${shard}`;
+export const recycleBinUntil = (isoTime: string) => `${isoTime}#~`;
+
+/** GSI1: name prefix search, partitioned by the first character of the normalized name. */
+export const nameIndexKeys = (normalizedName: string, id: string) => ({
+  GSI1PK: namePartition(normalizedName),
+  GSI1SK: `${normalizedName}#${id}`,
+});
+export const namePartition = (normalizedName: string) => `NAME#${[...normalizedName][0] ?? '_'}`;
+
+/** GSI1: the merges into a customer, newest first. */
+export const mergeListKeys = (targetId: string, createdAt: string) => ({ GSI1PK: `MERGES#${targetId}`, GSI1SK: createdAt });
+export const mergeListPk = (targetId: string) => `MERGES#${targetId}`;
+
+/** Partition items a merge moves (timeline, orders, ticket refs); derived refs are rebuilt instead. */
+export const isMovableSk = (sk: string) => !sk.startsWith('~') || sk.startsWith(SK.ticketRefPrefix);
+
+/** GSI1: open duplicate candidates, newest first. */
+export const duplicateListKeys = (status: 'open' | 'dismissed' | 'merged', detectedAt: string) => ({
+  GSI1PK: `DUPS#${status}`,
+  GSI1SK: detectedAt,
+});
+export const duplicateListPk = (status: 'open' | 'dismissed' | 'merged') => `DUPS#${status}`;
+
+/** Attributes that belong to the table layout, stripped before an item becomes a domain object. */
+export const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'entity', 'ttl'] as const;
+
+export function stripKeys<T>(item: Record<string, unknown>): T {
+  const out: Record<string, unknown> = { ...item };
+  for (const k of KEY_ATTRIBUTES) delete out[k];
+  return out as T;
+}

@@ -1,0 +1,44 @@
+import type { z } from 'zod';
+import type { customerCreateBody, customerPatchBody } from '../api/customers';
+import { validateLimits, type Customer, type CustomerInput, type CustomerPatch } from '../domain/customer';
+import { ValidationError, type FieldIssue } from '../domain/errors';
+import { normalizeEmail, normalizePhone } from '../domain/identity';
+import { maskCustomer } from '../domain/masking';
+import type { Principal } from '../http/principal';
+
+/** Normalizes identities in API input (email lower-case, phone E.164), naming each bad field. */
+export function normalizeIdentities<T extends { email?: string | null; phone?: string | null }>(input: T, defaultRegion: string): T {
+  const issues: FieldIssue[] = [];
+  const out = { ...input };
+  if (typeof input.email === 'string') {
+    const r = normalizeEmail(input.email);
+    if (r.ok) out.email = r.value;
+    else issues.push({ field: 'email', message: r.reason });
+  }
+  if (typeof input.phone === 'string') {
+    const r = normalizePhone(input.phone, defaultRegion);
+    if (r.ok) out.phone = r.value;
+    else issues.push({ field: 'phone', message: `${r.reason} (read with default region ${defaultRegion})` });
+  }
+  if (issues.length) throw new ValidationError(issues);
+  return out;
+}
+
+export function createInput(body: z.infer<typeof customerCreateBody>, defaultRegion: string): CustomerInput {
+  return normalizeIdentities(body, defaultRegion) as CustomerInput;
+}
+
+export function patchInput(body: z.infer<typeof customerPatchBody>, defaultRegion: string): { version: number; patch: CustomerPatch } {
+  const { version, ...patch } = normalizeIdentities(body, defaultRegion);
+  return { version, patch: patch as CustomerPatch };
+}
+
+export function assertLimits(c: Customer): void {
+  const issues = validateLimits(c);
+  if (issues.length) throw new ValidationError(issues);
+}
+
+/** What a caller sees of a profile: PII masked unless their role may read it. */
+export function present(c: Customer, principal: Principal): Customer {
+  return principal.can('pii:read') ? c : maskCustomer(c);
+}
