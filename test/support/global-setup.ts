@@ -1,0 +1,9 @@
+import { startDynamoLocal } from '../../infra/local/dynamodb-local';
+
+/** One DynamoDB Local for the whole run; each test file makes its own table in it. */
+export default async function globalSetup(): Promise<void> {
+  process.env.AWS_NODEJS_SUPPRESS_NODE_VERSION_WARNING = '1';
+  const ddb = await startDynamoLocal();
+  process.env.CRM_TEST_DYNAMO_ENDPOINT = ddb.endpoint;
+  (globalThis as { __crmDynamo?: typeof ddb }).__crmDynamo = ddb;
+}
