@@ -1,3 +1,4 @@
+import { parsePhoneNumberWithError } from 'libphonenumber-js/min';
 import type { Customer } from './customer';
 
 /** PII masking for callers without `pii:read`: phone `138****5678`, email `j***@example.com`. */
@@ -8,7 +9,12 @@ export function maskEmail(email: string): string {
 }
 
 export function maskPhone(phone: string): string {
-  const digits = phone.replace(/^\+\d{1,3}(?=\d{10,11}$)/, '');
+  let digits = phone.replace(/\D/g, '');
+  try {
+    digits = String(parsePhoneNumberWithError(phone).nationalNumber);
+  } catch {
+    /* not E.164: mask the raw digits */
+  }
   const keep = digits.length >= 7 ? 4 : 2;
   return `${digits.slice(0, 3)}****${digits.slice(-keep)}`;
 }

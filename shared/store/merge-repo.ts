@@ -192,8 +192,10 @@ export class MergeRepo {
   /** Phase 3 of an unmerge: the source is live again with its identities, the target reverted. */
   async completeUndo(record: MergeRecord, target: Customer, restoredSource: Customer, event: EventEnvelope, now: string): Promise<void> {
     const claims = identityClaims(restoredSource, this.hash);
-    const res = await this.db.doc.send(new BatchGetCommand({ RequestItems: { [this.db.tableName]: { Keys: claims.map((c) => c.key), ConsistentRead: true } } }));
-    const owners = new Map((res.Responses?.[this.db.tableName] ?? []).map((i) => [i.PK as string, i.customerId as string]));
+    const found = claims.length
+      ? ((await this.db.doc.send(new BatchGetCommand({ RequestItems: { [this.db.tableName]: { Keys: claims.map((c) => c.key), ConsistentRead: true } } }))).Responses?.[this.db.tableName] ?? [])
+      : [];
+    const owners = new Map(found.map((i) => [i.PK as string, i.customerId as string]));
     const ops: TransactItem[] = [];
     for (const cl of claims) {
       const owner = owners.get(cl.key.PK);
