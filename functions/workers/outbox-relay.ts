@@ -2,6 +2,8 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { parseEvent, type EventEnvelope } from '../../shared/events/envelope';
+import { EventBridgePublisher } from '../../shared/events/eventbridge-publisher';
+import type { EventPublisher } from '../../shared/events/publisher';
 import { getDeps } from '../../shared/runtime/deps';
 import { countMetric, flushMetrics, invocationLogger } from '../../shared/runtime/observability';
 import { OUTBOX_ENTITY } from '../../shared/store/outbox';
@@ -11,6 +13,8 @@ import { OUTBOX_ENTITY } from '../../shared/store/outbox';
  * the bus. A record whose publish fails is reported as a batch item failure, so the stream retries
  * from it (and, after the retries, the on-failure destination keeps it for replay).
  */
+let eventBridge: EventPublisher | undefined;
+
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const deps = await getDeps();
   const log = invocationLogger('outbox-relay');
@@ -27,7 +31,7 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     }
   }
   if (pending.length === 0) return { batchItemFailures: [] };
-  const publisher = await deps.publisher();
+  const publisher = deps.publisher ? await deps.publisher() : (eventBridge ??= new EventBridgePublisher(deps.config.eventBusName));
   const { failedIds } = await publisher.publish(pending.map((p) => p.envelope));
   countMetric('EventsPublished', pending.length - failedIds.length);
   flushMetrics();

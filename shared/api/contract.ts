@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { $ZodType } from 'zod/v4/core';
 import type { Permission } from '../domain/roles';
 
 /**
@@ -6,13 +6,9 @@ import type { Permission } from '../domain/roles';
  * enforces it (permission, validation), and the OpenAPI document is generated from it.
  */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+export type Schema = $ZodType;
 
-export interface RouteContract<
-  P extends z.ZodType = z.ZodType,
-  Q extends z.ZodType = z.ZodType,
-  B extends z.ZodType = z.ZodType,
-  R extends z.ZodType = z.ZodType,
-> {
+export interface RouteContract<P extends Schema = Schema, Q extends Schema = Schema, B extends Schema = Schema, R extends Schema = Schema> {
   operationId: string;
   method: HttpMethod;
   path: string;
@@ -29,9 +25,7 @@ export interface RouteContract<
   idempotent?: boolean;
 }
 
-export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
-  c: RouteContract<P, Q, B, R>,
-): RouteContract<P, Q, B, R> {
+export function defineRoute<P extends Schema, Q extends Schema, B extends Schema, R extends Schema>(c: RouteContract<P, Q, B, R>): RouteContract<P, Q, B, R> {
   return c;
 }
 

@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { INTERACTION_CHANNELS, INTERACTION_TYPES } from '../domain/interaction';
 import { defineRoute } from './contract';
-import { idParams, isoDateTime, pageOf, pageQuery, ulidId } from './common';
+import { idParams, isoDateTime, pageOf, pageQuery, text, ulidId } from './common';
 import { customerSchema } from './customers';
 
 /** Contracts of the interaction log, the timeline and the 360-degree view. */
@@ -36,12 +36,14 @@ export const logInteraction = defineRoute({
   body: z.strictObject({
     channel: z.enum(INTERACTION_CHANNELS),
     type: z.enum(INTERACTION_TYPES),
-    direction: z.enum(['inbound', 'outbound']).default('inbound'),
-    summary: z.string().trim().min(1).max(4000),
-    occurredAt: isoDateTime
-      .refine((t) => Date.parse(t) <= Date.now() + 5 * 60_000, 'must not be in the future')
-      .refine((t) => Date.parse(t) >= Date.parse('2000-01-01'), 'must be after 2000-01-01')
-      .optional(),
+    direction: z._default(z.enum(['inbound', 'outbound']), 'inbound'),
+    summary: text(4000),
+    occurredAt: z.optional(
+      z.iso.datetime({ offset: true }).check(
+        z.refine((t) => Date.parse(t) <= Date.now() + 5 * 60_000, 'must not be in the future'),
+        z.refine((t) => Date.parse(t) >= Date.parse('2000-01-01'), 'must be after 2000-01-01'),
+      ),
+    ),
   }),
   response: interactionSchema,
   status: 201,

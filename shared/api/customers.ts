@@ -1,81 +1,81 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CONSENT_CHANNELS, GENDERS, LIMITS } from '../domain/customer';
 import { defineRoute } from './contract';
-import { idParams, isoDateTime, pageOf, pageQuery, slug, ulidId } from './common';
+import { idParams, isoDateTime, pageOf, pageQuery, slug, text, ulidId } from './common';
 
 /** Contracts of the customer profile routes. Bodies are strict: unknown fields are refused. */
-const text = (max: number) => z.string().trim().min(1).max(max);
-const birthday = z.iso
-  .date()
-  .refine((d) => d >= '1900-01-01', 'must be after 1900-01-01')
-  .refine((d) => Date.parse(d) <= Date.now(), 'must not be in the future');
-const consentInput = z.strictObject({ granted: z.boolean(), source: text(64).optional() });
-const platformIdInput = z.strictObject({ platform: slug, store: text(255), id: z.string().regex(/^[A-Za-z0-9_:./-]{1,128}$/, 'must be 1-128 letters, digits or _:./-') });
-const attributeValue = z.union([z.string().max(1000), z.number().finite(), z.boolean(), z.null()]);
+const birthday = z.iso.date().check(
+  z.refine((d) => d >= '1900-01-01', 'must be after 1900-01-01'),
+  z.refine((d) => Date.parse(d) <= Date.now(), 'must not be in the future'),
+);
+const consentInput = z.strictObject({ granted: z.boolean(), source: z.optional(text(64)) });
+const platformIdInput = z.strictObject({ platform: slug, store: text(255), id: z.string().check(z.regex(/^[A-Za-z0-9_:./-]{1,128}$/, 'must be 1-128 letters, digits or _:./-')) });
+const attributeValue = z.union([z.string().check(z.maxLength(1000)), z.number(), z.boolean(), z.null()]);
 const attributes = z
-  .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'attribute names are letters, digits and _'), attributeValue)
-  .refine((a) => Object.keys(a).length <= LIMITS.attributes, `at most ${LIMITS.attributes} custom attributes`);
+  .record(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'attribute names are letters, digits and _')), attributeValue)
+  .check(z.refine((a) => Object.keys(a).length <= LIMITS.attributes, `at most ${LIMITS.attributes} custom attributes`));
 
 const fields = {
   name: text(200),
-  email: z.string().trim().min(3).max(254),
-  phone: z.string().trim().min(3).max(32),
+  email: z.string().check(z.trim(), z.minLength(3), z.maxLength(254)),
+  phone: z.string().check(z.trim(), z.minLength(3), z.maxLength(32)),
   gender: z.enum(GENDERS),
   birthday,
-  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as CN or US'),
+  country: z.string().check(z.regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as CN or US')),
   region: text(100),
   city: text(100),
   sourceChannel: slug,
   store: text(255),
   externalId: text(128),
-  platformIds: z.array(platformIdInput).max(20),
-  consent: z.strictObject(Object.fromEntries(CONSENT_CHANNELS.map((c) => [c, consentInput.optional()])) as Record<(typeof CONSENT_CHANNELS)[number], z.ZodOptional<typeof consentInput>>),
-  tags: z.array(text(LIMITS.tagLength)).max(LIMITS.tags),
+  platformIds: z.array(platformIdInput).check(z.maxLength(20)),
+  consent: z.strictObject(Object.fromEntries(CONSENT_CHANNELS.map((c) => [c, z.optional(consentInput)])) as Record<(typeof CONSENT_CHANNELS)[number], z.ZodMiniOptional<typeof consentInput>>),
+  tags: z.array(text(LIMITS.tagLength)).check(z.maxLength(LIMITS.tags)),
   attributes,
 };
 
-export const customerCreateBody = z.strictObject(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.optional()])) as { [K in keyof typeof fields]: z.ZodOptional<(typeof fields)[K]> });
+export const customerCreateBody = z.strictObject(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, z.optional(v)])) as { [K in keyof typeof fields]: z.ZodMiniOptional<(typeof fields)[K]> });
 export const customerPatchBody = z.strictObject({
-  version: z.number().int().positive(),
-  ...(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.nullable().optional()])) as { [K in keyof typeof fields]: z.ZodOptional<z.ZodNullable<(typeof fields)[K]>> }),
+  version: z.int().check(z.positive()),
+  ...(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, z.optional(z.nullable(v))])) as { [K in keyof typeof fields]: z.ZodMiniOptional<z.ZodMiniNullable<(typeof fields)[K]>> }),
 });
 
 const consentOut = z.object({ granted: z.boolean(), updatedAt: isoDateTime, source: z.string() });
+const opt = z.optional;
 export const customerSchema = z.object({
   id: ulidId,
-  name: z.string().optional(),
-  email: z.string().optional(),
-  phone: z.string().optional(),
-  gender: z.enum(GENDERS).optional(),
-  birthday: z.string().optional(),
-  country: z.string().optional(),
-  region: z.string().optional(),
-  city: z.string().optional(),
-  sourceChannel: z.string().optional(),
-  store: z.string().optional(),
-  externalId: z.string().optional(),
+  name: opt(z.string()),
+  email: opt(z.string()),
+  phone: opt(z.string()),
+  gender: opt(z.enum(GENDERS)),
+  birthday: opt(z.string()),
+  country: opt(z.string()),
+  region: opt(z.string()),
+  city: opt(z.string()),
+  sourceChannel: opt(z.string()),
+  store: opt(z.string()),
+  externalId: opt(z.string()),
   platformIds: z.array(z.object({ platform: z.string(), store: z.string(), id: z.string() })),
   consent: z.record(z.string(), consentOut),
   tags: z.array(z.string()),
   attributes: z.record(z.string(), attributeValue),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,
-  version: z.number().int(),
+  version: z.int(),
   status: z.enum(['active', 'deleted', 'merged']),
-  deletedAt: isoDateTime.optional(),
-  purgeAt: isoDateTime.optional(),
-  mergedInto: z.string().optional(),
+  deletedAt: opt(isoDateTime),
+  purgeAt: opt(isoDateTime),
+  mergedInto: opt(z.string()),
 });
 
 const searchQuery = z.strictObject({
   ...pageQuery,
-  email: z.string().max(254).optional(),
-  phone: z.string().max(32).optional(),
-  externalId: z.string().max(128).optional(),
-  platform: slug.optional(),
-  store: z.string().max(255).optional(),
-  platformId: z.string().max(128).optional(),
-  name: z.string().trim().min(1).max(200).optional(),
+  email: opt(z.string().check(z.maxLength(254))),
+  phone: opt(z.string().check(z.maxLength(32))),
+  externalId: opt(z.string().check(z.maxLength(128))),
+  platform: opt(slug),
+  store: opt(z.string().check(z.maxLength(255))),
+  platformId: opt(z.string().check(z.maxLength(128))),
+  name: opt(text(200)),
 });
 
 export const createCustomer = defineRoute({

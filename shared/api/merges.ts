@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineRoute } from './contract';
 import { idParams, isoDateTime, pageOf, pageQuery, ulidId } from './common';
 import { customerSchema } from './customers';
@@ -11,8 +11,8 @@ export const mergeRecordSchema = z.object({
   status: z.enum(['moving', 'done', 'undoing', 'undone']),
   actorId: z.string(),
   createdAt: isoDateTime,
-  undoneAt: isoDateTime.optional(),
-  movedItems: z.number().int().optional(),
+  undoneAt: z.optional(isoDateTime),
+  movedItems: z.optional(z.int()),
 });
 
 export const mergeCustomers = defineRoute({
@@ -36,7 +36,7 @@ export const unmergeCustomers = defineRoute({
   summary: 'Undo a merge into this profile: the source comes back with what the merge moved',
   tag: 'Dedup and merge',
   params: idParams,
-  body: z.strictObject({ mergeId: z.string().min(1).max(64) }),
+  body: z.strictObject({ mergeId: z.string().check(z.minLength(1), z.maxLength(64)) }),
   response: z.object({ merge: mergeRecordSchema, customer: customerSchema, restored: customerSchema }),
   status: 200,
 });
@@ -59,8 +59,8 @@ export const duplicateSchema = z.object({
   reasons: z.array(z.string()),
   status: z.enum(['open', 'dismissed', 'merged']),
   detectedAt: isoDateTime,
-  resolvedAt: isoDateTime.optional(),
-  resolvedBy: z.string().optional(),
+  resolvedAt: z.optional(isoDateTime),
+  resolvedBy: z.optional(z.string()),
 });
 
 export const listDuplicates = defineRoute({
@@ -70,7 +70,7 @@ export const listDuplicates = defineRoute({
   permission: 'customers:read',
   summary: 'Duplicate candidates for review (same name and city, same phone with another email, ...)',
   tag: 'Dedup and merge',
-  query: z.strictObject({ ...pageQuery, status: z.enum(['open', 'dismissed', 'merged']).default('open') }),
+  query: z.strictObject({ ...pageQuery, status: z._default(z.enum(['open', 'dismissed', 'merged']), 'open') }),
   response: pageOf(duplicateSchema),
   status: 200,
 });
@@ -82,7 +82,7 @@ export const dismissDuplicate = defineRoute({
   permission: 'customers:merge',
   summary: 'Mark a candidate pair as not the same person',
   tag: 'Dedup and merge',
-  params: z.strictObject({ id: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}\.[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a duplicate candidate id') }),
+  params: z.strictObject({ id: z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}\.[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a duplicate candidate id')) }),
   response: duplicateSchema,
   status: 200,
 });

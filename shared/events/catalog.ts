@@ -1,13 +1,13 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The event catalog: every domain event with its version and the schema of its data. Events carry
  * ids and the names of changed fields, never personal data: consumers read the current state.
  */
-const customerRef = { customerId: z.string().min(1) };
+const customerRef = { customerId: z.string().check(z.minLength(1)) };
 
 export const EVENT_CATALOG = {
-  CustomerCreated: { version: 1, data: z.object({ ...customerRef, sourceChannel: z.string().optional() }) },
+  CustomerCreated: { version: 1, data: z.object({ ...customerRef, sourceChannel: z.optional(z.string()) }) },
   CustomerUpdated: { version: 1, data: z.object({ ...customerRef, changed: z.array(z.string()) }) },
   CustomerDeleted: { version: 1, data: z.object({ ...customerRef, purgeAt: z.string() }) },
   CustomerRestored: { version: 1, data: z.object(customerRef) },
@@ -21,7 +21,7 @@ export const EVENT_CATALOG = {
 } as const;
 
 export type EventType = keyof typeof EVENT_CATALOG;
-export type EventData<T extends EventType> = z.infer<(typeof EVENT_CATALOG)[T]['data']>;
+export type EventData<T extends EventType> = z.output<(typeof EVENT_CATALOG)[T]['data']>;
 export const EVENT_TYPES = Object.keys(EVENT_CATALOG) as EventType[];
 
 export function isEventType(t: string): t is EventType {

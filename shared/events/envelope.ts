@@ -1,13 +1,13 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { EVENT_CATALOG, isEventType, type EventData, type EventType } from './catalog';
 
 /** `{ id, type, version, occurredAt, source, subject, correlationId, data }`, validated at publish and consume. */
 export const EVENT_SOURCE = 'crm';
 
 export const envelopeSchema = z.object({
-  id: z.string().min(1),
-  type: z.string().refine(isEventType, 'unknown event type'),
-  version: z.number().int().positive(),
+  id: z.string().check(z.minLength(1)),
+  type: z.string().check(z.refine(isEventType, 'unknown event type')),
+  version: z.int().check(z.positive()),
   occurredAt: z.iso.datetime(),
   source: z.string(),
   subject: z.string(),

@@ -1,7 +1,8 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createHash } from 'node:crypto';
-import type { z } from 'zod';
+import { safeParse } from 'zod/mini';
+import type { $ZodType, output } from 'zod/v4/core';
 import type { RouteContract } from '../api/contract';
 import { ConflictError, DomainError, ForbiddenError, PayloadTooLargeError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors';
 import { getDeps, type Deps } from '../runtime/deps';
@@ -10,7 +11,7 @@ import { principalFromClaims, type Principal } from './principal';
 import { problem, problemFromError, SECURE_HEADERS, zodIssues } from './problem';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
-type Infer<T> = NonNullable<T> extends z.ZodType ? z.output<NonNullable<T>> : undefined;
+type Infer<T> = NonNullable<T> extends $ZodType ? output<NonNullable<T>> : undefined;
 
 export interface HttpRequest<C extends RouteContract> {
   params: Infer<C['params']>;
@@ -25,7 +26,7 @@ export interface HttpRequest<C extends RouteContract> {
 
 export interface HttpResult<C extends RouteContract> {
   status?: number;
-  body: z.infer<C['response']>;
+  body: output<C['response']>;
   headers?: Record<string, string>;
 }
 
@@ -35,9 +36,9 @@ function header(event: HttpEvent, name: string): string | undefined {
   return undefined;
 }
 
-function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, root: string): Infer<T> {
+function parse<T extends $ZodType>(schema: T | undefined, value: unknown, root: string): Infer<T> {
   if (!schema) return undefined as Infer<T>;
-  const r = schema.safeParse(value);
+  const r = safeParse(schema, value);
   if (!r.success) throw new ValidationError(zodIssues(r.error.issues as never, root));
   return r.data as Infer<T>;
 }

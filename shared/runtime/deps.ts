@@ -21,23 +21,39 @@ export interface Deps {
   merges: MergeRepo;
   duplicates: DuplicatesRepo;
   idempotency: IdempotencyRepo;
-  publisher: () => Promise<EventPublisher>;
+  /** Only the outbox relay publishes; it composes the EventBridge adapter itself unless overridden. */
+  publisher?: () => Promise<EventPublisher>;
+}
+
+/**
+ * Reads a secret through the AWS Parameters and Secrets Lambda Extension (a layer set by the
+ * function construct): a cached local HTTP call, with no Secrets Manager SDK client in the bundle.
+ */
+async function readSecret(secretId: string): Promise<string> {
+  const url = `http://localhost:${process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? 2773}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(url, { headers: { 'X-Aws-Parameters-Secrets-Token': process.env.AWS_SESSION_TOKEN ?? '' } });
+      if (!res.ok) throw new Error(`secrets extension answered ${res.status}`);
+      const body = (await res.json()) as { SecretString?: string };
+      if (!body.SecretString) throw new Error('secret has no string value');
+      return body.SecretString;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
+  }
 }
 
 async function identityKey(config: Config): Promise<Buffer> {
   if (config.identityKey) return Buffer.from(config.identityKey, 'base64');
-  if (config.identityKeySecretArn) {
-    const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
-    const res = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: config.identityKeySecretArn }));
-    return Buffer.from(res.SecretString ?? '', 'utf8');
-  }
+  if (config.identityKeySecretArn) return Buffer.from(await readSecret(config.identityKeySecretArn), 'utf8');
   throw new Error('No identity hash key configured (CRM_IDENTITY_KEY or CRM_IDENTITY_KEY_SECRET_ARN)');
 }
 
 export function buildDeps(config: Config, key: Buffer, overrides: Partial<Deps> = {}): Deps {
   const db = overrides.db ?? { doc: createDocumentClient(), tableName: config.tableName };
   const hash = makeIdentityHasher(key);
-  let publisher: Promise<EventPublisher> | undefined;
   return {
     config,
     db,
@@ -49,8 +65,6 @@ export function buildDeps(config: Config, key: Buffer, overrides: Partial<Deps> 
     merges: new MergeRepo(db, hash),
     duplicates: new DuplicatesRepo(db),
     idempotency: new IdempotencyRepo(db),
-    publisher: () =>
-      (publisher ??= import('../events/eventbridge-publisher').then((m) => new m.EventBridgePublisher(config.eventBusName))),
     ...overrides,
   };
 }

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { customerCreateBody, customerPatchBody } from '../api/customers';
 import { validateLimits, type Customer, type CustomerInput, type CustomerPatch } from '../domain/customer';
 import { ValidationError, type FieldIssue } from '../domain/errors';

@@ -32,3 +32,17 @@ describe('roles', () => {
     expect(ROLES).toContain('integration');
   });
 });
+
+describe('nationalNumber', () => {
+  it.each([
+    ['+8613812345678', '13812345678'],
+    ['+14155552671', '4155552671'],
+    ['+442079460958', '2079460958'],
+    ['+79161234567', '9161234567'],
+    ['+85291234567', '91234567'],
+    ['+971501234567', '501234567'],
+  ])('splits %s', (e164, national) => {
+    const { nationalNumber } = jest.requireActual('../../shared/domain/masking') as typeof import('../../shared/domain/masking');
+    expect(nationalNumber(e164)).toBe(national);
+  });
+});
