@@ -1,6 +1,6 @@
 import { BatchWriteCommand, QueryCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Customer } from '../domain/customer';
-import { NotFoundError } from '../domain/errors';
+import { ConflictError, NotFoundError } from '../domain/errors';
 import type { Interaction, TimelineEntry } from '../domain/interaction';
 import type { EventEnvelope } from '../events/envelope';
 import type { Db } from './client';
@@ -49,7 +49,11 @@ export class PartitionRepo {
         },
         outboxPut(this.db.tableName, event),
       ],
-      () => new NotFoundError('Customer', interaction.customerId),
+      (failed) => {
+        const profile = failed[0]?.item;
+        if (profile?.status === 'merged') return new ConflictError(`Customer ${interaction.customerId} was merged into ${profile.mergedInto}.`, { mergedInto: profile.mergedInto });
+        return new NotFoundError('Customer', interaction.customerId);
+      },
     );
   }
 

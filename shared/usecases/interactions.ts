@@ -1,5 +1,5 @@
 import { interactionEntry, type Interaction, type InteractionChannel, type InteractionType } from '../domain/interaction';
-import { event, requireLive, type Ctx } from './customers';
+import { event, type Ctx } from './customers';
 
 export interface InteractionInput {
   channel: InteractionChannel;
@@ -9,10 +9,11 @@ export interface InteractionInput {
   occurredAt?: string;
 }
 
-/** Logs an interaction on the customer's timeline; its id sorts by when it happened. */
-export async function logInteraction(ctx: Ctx, customerId: string, input: InteractionInput): Promise<Interaction> {
-  await requireLive(ctx.deps, customerId);
-  const now = ctx.deps.clock.now().toISOString();
+/**
+ * Logs an interaction on the customer's timeline; its id sorts by when it happened. One
+ * transaction: its condition on the profile answers 404 (unknown, deleted) or 409 (merged).
+ */
+export async function logInteraction(ctx: Ctx, customerId: string, input: InteractionInput): Promise<Interaction> {  const now = ctx.deps.clock.now().toISOString();
   const occurredAt = input.occurredAt ? new Date(input.occurredAt).toISOString() : now;
   const interaction: Interaction = {
     id: ctx.deps.ids.next(Date.parse(occurredAt)),

@@ -78,3 +78,12 @@ describe('merge', () => {
     expect(await deps.customers.findIdByIdentity({ kind: 'email', value: 'crash@example.com' })).toBe(target.id);
   });
 });
+
+it('answers 409 naming the survivor when an interaction is logged on a merged-away profile', async () => {
+  const a = await createCustomer(ctxOf(deps), { name: 'Keep' });
+  const b = await createCustomer(ctxOf(deps), { name: 'Gone' });
+  await mergeCustomers(ctxOf(deps), a.id, b.id);
+  const err = await note(deps, b.id, 'late').catch((e: unknown) => e as ConflictError);
+  expect(err).toBeInstanceOf(ConflictError);
+  expect((err as ConflictError).extra).toEqual({ mergedInto: a.id });
+});
