@@ -1,0 +1,81 @@
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { EVENT_SOURCE } from '../../shared/events/envelope';
+import type { ConsumerSpec } from '../wiring';
+import type { CrmFunction } from './crm-function';
+
+/** How long a dead letter waits for someone to look at it and replay it. */
+export const DLQ_RETENTION = Duration.days(14);
+/** Retries EventBridge makes when it cannot deliver to a target, before its dead-letter queue. */
+export const TARGET_RETRY_ATTEMPTS = 2;
+
+/** A dead-letter queue: encrypted with the data key, TLS only, kept 14 days. */
+export function deadLetterQueue(scope: Construct, id: string, queueName: string, key: kms.IKey): sqs.Queue {
+  return new sqs.Queue(scope, id, {
+    queueName,
+    encryption: sqs.QueueEncryption.KMS,
+    encryptionMasterKey: key,
+    retentionPeriod: DLQ_RETENTION,
+    enforceSSL: true,
+  });
+}
+
+export interface EventConsumerProps {
+  fn: CrmFunction;
+  consumer: ConsumerSpec;
+  bus: events.IEventBus;
+  key: kms.IKey;
+  /** Queue names are `<prefix>` and `<prefix>-dlq`. */
+  namePrefix: string;
+}
+
+/**
+ * One consumer's delivery path: bus rule (its event types) → its own queue → the function, with
+ * partial batch failures; a message that keeps failing moves to the consumer's DLQ after
+ * `maxReceiveCount` receives. Events the rule cannot deliver to the queue land in the same DLQ,
+ * so both kinds replay the same way: send the message body back to the source queue.
+ */
+export class EventConsumer extends Construct {
+  readonly queue: sqs.Queue;
+  readonly dlq: sqs.Queue;
+  readonly rule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: EventConsumerProps) {
+    super(scope, id);
+    const { fn, consumer, key } = props;
+
+    this.dlq = deadLetterQueue(this, 'Dlq', `${props.namePrefix}-dlq`, key);
+    this.queue = new sqs.Queue(this, 'Queue', {
+      queueName: props.namePrefix,
+      visibilityTimeout: Duration.seconds(consumer.visibilityTimeoutSeconds),
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.dlq, maxReceiveCount: consumer.maxReceiveCount },
+    });
+
+    this.rule = new events.Rule(this, 'Rule', {
+      eventBus: props.bus,
+      description: `${fn.spec.name} consumes ${consumer.events.join(', ')}`,
+      eventPattern: { source: [EVENT_SOURCE], detailType: [...consumer.events] },
+      targets: [
+        new targets.SqsQueue(this.queue, {
+          deadLetterQueue: this.dlq,
+          retryAttempts: TARGET_RETRY_ATTEMPTS,
+        }),
+      ],
+    });
+
+    fn.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: consumer.batchSize,
+        reportBatchItemFailures: true,
+      }),
+    );
+  }
+}

@@ -1,0 +1,187 @@
+import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import { ROLES } from '../../shared/domain/roles';
+import { EVENT_SOURCE } from '../../shared/events/envelope';
+import { TABLE_DEFINITION } from '../../shared/store/table';
+import type { Settings } from '../settings';
+
+export interface StatefulStackProps extends StackProps {
+  settings: Settings;
+}
+
+/**
+ * Everything that holds data or identity and must outlive a redeploy of the functions: the key,
+ * the table, the bus and its archive, the user pool, the identity-hash secret and the alarm topic.
+ */
+export class StatefulStack extends Stack {
+  readonly key: kms.Key;
+  readonly table: dynamodb.Table;
+  /** Fixed, so the stateless stack can address the table (and its indexes) without a cross-stack export. */
+  readonly tableName: string;
+  readonly bus: events.EventBus;
+  readonly archive: events.Archive;
+  readonly userPool: cognito.UserPool;
+  readonly userPoolClient: cognito.UserPoolClient;
+  readonly groups: cognito.CfnUserPoolGroup[];
+  readonly identityKeySecret: secretsmanager.Secret;
+  readonly alarmTopic: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    const { stage, alarmEmail } = props.settings;
+
+    this.key = new kms.Key(this, 'DataKey', {
+      alias: `alias/crm-${stage}`,
+      description: `CRM ${stage}: encrypts the table, bus, queues and alarm topic`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch alarms publish to the encrypted topic; SQS-targeting rules are granted by their targets.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToUseTheKey',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+
+    this.tableName = `crm-${stage}`;
+    this.table = this.buildTable(this.tableName);
+
+    const busName = `crm-${stage}`;
+    this.bus = new events.EventBus(this, 'Bus', { eventBusName: busName, kmsKey: this.key });
+    // The archive's key-policy grant names the bus ARN; built from the fixed name (not Fn::GetAtt) so the
+    // key does not depend on the bus that depends on the key. `bus.archive()` would also drop `kmsKey`.
+    const busByArn = events.EventBus.fromEventBusArn(this, 'BusByArn', this.formatArn({ service: 'events', resource: 'event-bus', resourceName: busName }));
+    this.archive = new events.Archive(this, 'Archive', {
+      sourceEventBus: busByArn,
+      archiveName: `crm-${stage}-events`,
+      description: 'Every CRM domain event, kept 30 days for replay',
+      eventPattern: { source: [EVENT_SOURCE] },
+      retention: Duration.days(30),
+      kmsKey: this.key,
+    });
+    this.archive.node.addDependency(this.bus);
+
+    this.userPool = new cognito.UserPool(this, 'Users', {
+      userPoolName: `crm-${stage}`,
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.groups = ROLES.map(
+      (role) =>
+        new cognito.CfnUserPoolGroup(this, `Group-${role}`, {
+          userPoolId: this.userPool.userPoolId,
+          groupName: role,
+          description: `CRM role "${role}": permissions from shared/domain/roles.ts`,
+        }),
+    );
+    this.userPoolClient = this.userPool.addClient('AppClient', {
+      userPoolClientName: `crm-${stage}-app`,
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+
+    this.identityKeySecret = new secretsmanager.Secret(this, 'IdentityKey', {
+      secretName: `crm-${stage}/identity-key`,
+      description: 'Key of the identity blind index (HMAC of normalized emails and phones)',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.alarmTopic = new sns.Topic(this, 'Alarms', {
+      topicName: `crm-${stage}-alarms`,
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    this.alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    if (alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(alarmEmail));
+
+    this.acknowledgeFindings();
+  }
+
+  private buildTable(tableName: string): dynamodb.Table {
+    const d = TABLE_DEFINITION;
+    const str = (name: string) => ({ name, type: dynamodb.AttributeType.STRING });
+    const table = new dynamodb.Table(this, 'Table', {
+      tableName,
+      partitionKey: str(d.partitionKey),
+      sortKey: str(d.sortKey),
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      stream: dynamodb.StreamViewType[d.stream],
+      timeToLiveAttribute: d.ttlAttribute,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const gsi of d.globalIndexes) {
+      table.addGlobalSecondaryIndex({
+        indexName: gsi.name,
+        partitionKey: str(gsi.partitionKey),
+        sortKey: str(gsi.sortKey),
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+    return table;
+  }
+
+  /** cdk-nag findings that are deliberate, each with the reason (test/infra/nag.test.ts enforces this list). */
+  private acknowledgeFindings(): void {
+    Validations.of(this.userPool).acknowledge(
+      {
+        id: 'AwsSolutions-COG2',
+        reason:
+          'MFA is OPTIONAL (TOTP only): staff accounts enrol in TOTP at first sign-in, and the integration role uses machine credentials that cannot answer an MFA challenge.',
+      },
+      {
+        id: 'AwsSolutions-COG8',
+        reason:
+          'Threat protection needs the Cognito Plus feature plan (priced per active user); staff sign-in is invite-only with a strong password policy and TOTP, so Plus is a per-deployment decision, not a default.',
+      },
+    );
+    Validations.of(this.identityKeySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The identity key is the HMAC key of the blind index stored in the table keys: rotating it would orphan every hashed email/phone key, so rotation is a planned re-index, not an automatic schedule.',
+    });
+  }
+}

@@ -1,0 +1,179 @@
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as cxapi from 'aws-cdk-lib/cx-api';
+import type { Construct } from 'constructs';
+import { OUTBOX_ENTITY } from '../../shared/store/outbox';
+import { CrmApi } from '../constructs/crm-api';
+import { CrmFunction } from '../constructs/crm-function';
+import { Monitoring } from '../constructs/monitoring';
+import { deadLetterQueue, EventConsumer, TARGET_RETRY_ATTEMPTS } from '../constructs/queues';
+import type { Settings } from '../settings';
+import { WIRING, type ConsumerSpec, type FunctionSpec } from '../wiring';
+import type { StatefulStack } from './stateful-stack';
+
+export interface StatelessStackProps extends StackProps {
+  settings: Settings;
+  stateful: StatefulStack;
+  /** Defaults to the wiring table; tests pass variants (e.g. a public route) to cover every branch. */
+  wiring?: readonly FunctionSpec[];
+}
+
+/** A DLQ and what feeds it; the ops replay command reads these from the stack outputs. */
+interface DlqSource {
+  spec: FunctionSpec;
+  dlq: sqs.IQueue;
+  source: { kind: 'Queue' | 'Function' | 'Stream'; arn: string };
+}
+
+export const pascal = (kebab: string) => kebab.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+
+/**
+ * Every function and its triggers, built by iterating the wiring table: HTTP routes on one API,
+ * event consumers behind their own queue and DLQ, the outbox relay on the table stream, and
+ * schedules. No function is named here; add one to infra/wiring.ts.
+ */
+export class StatelessStack extends Stack {
+  readonly api: CrmApi;
+  /** The stateful table, addressed by its fixed name (its stream ARN and key come from the stateful stack). */
+  readonly table: dynamodb.ITable;
+  readonly functions = new Map<string, CrmFunction>();
+  readonly dlqs: DlqSource[] = [];
+  readonly monitoring: Monitoring;
+
+  private readonly settings: Settings;
+  private readonly stateful: StatefulStack;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    // Rules targeting encrypted queues get a key-policy grant conditioned on this account, not an open one.
+    this.node.setContext(cxapi.EVENTS_TARGET_QUEUE_SAME_ACCOUNT, true);
+    // Imports of stateful values stay strong exports: CloudFormation refuses to delete one still in use.
+    this.node.setContext(cxapi.DEFAULT_CROSS_STACK_REFERENCES, 'strong');
+    this.settings = props.settings;
+    this.stateful = props.stateful;
+    const { userPool, userPoolClient, alarmTopic } = props.stateful;
+
+    this.table = dynamodb.Table.fromTableAttributes(this, 'Table', {
+      tableName: props.stateful.tableName,
+      tableStreamArn: props.stateful.table.tableStreamArn,
+      encryptionKey: props.stateful.key,
+      grantIndexPermissions: true,
+    });
+    this.api = new CrmApi(this, 'Api', { settings: this.settings, userPool, userPoolClient });
+    this.monitoring = new Monitoring(this, 'Monitoring', { stage: this.settings.stage, alarmTopic });
+    this.monitoring.watchApi(this.api.api);
+
+    for (const spec of props.wiring ?? WIRING) {
+      const fn = this.buildFunction(spec);
+      if (spec.http) this.api.addRoute(spec.http, fn, pascal(spec.name));
+      if (spec.consumer) this.wireConsumer(spec, spec.consumer, fn);
+      if (spec.stream) this.wireStream(spec, spec.stream, fn);
+      if (spec.schedule) this.wireSchedule(spec, spec.schedule, fn);
+      if (spec.publishes) this.stateful.bus.grantPutEventsTo(fn);
+    }
+
+    for (const d of this.dlqs) this.monitoring.watchDlq(d.spec.name, d.dlq);
+    this.monitoring.addDashboard();
+    this.addOutputs();
+  }
+
+  private buildFunction(spec: FunctionSpec): CrmFunction {
+    const { bus, identityKeySecret } = this.stateful;
+    const fn = new CrmFunction(this, pascal(spec.name), {
+      spec,
+      stage: this.settings.stage,
+      defaultPhoneRegion: this.settings.defaultPhoneRegion,
+      eventBusName: bus.eventBusName,
+      identityKeySecret,
+    }).bindTable(this.table, spec.table);
+    this.functions.set(spec.name, fn);
+    this.monitoring.watchFunction(fn);
+    return fn;
+  }
+
+  private wireConsumer(spec: FunctionSpec, consumer: ConsumerSpec, fn: CrmFunction): void {
+    const c = new EventConsumer(this, `${pascal(spec.name)}Consumer`, {
+      fn,
+      consumer,
+      bus: this.stateful.bus,
+      key: this.stateful.key,
+      namePrefix: this.resourceName(spec),
+    });
+    this.dlqs.push({ spec, dlq: c.dlq, source: { kind: 'Queue', arn: c.queue.queueArn } });
+  }
+
+  /** The outbox relay: committed outbox items only (INSERT of entity=event), retried in halves, then parked. */
+  private wireStream(spec: FunctionSpec, stream: NonNullable<FunctionSpec['stream']>, fn: CrmFunction): void {
+    const { table } = this;
+    const { key } = this.stateful;
+    const dlq = deadLetterQueue(this, `${pascal(spec.name)}Dlq`, `${this.resourceName(spec)}-dlq`, key);
+    fn.addEventSource(
+      new DynamoEventSource(table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: stream.batchSize,
+        retryAttempts: stream.maxRetries,
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(dlq),
+        filters: [
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.isEqual('INSERT'),
+            dynamodb: { NewImage: { entity: { S: lambda.FilterRule.isEqual(OUTBOX_ENTITY) } } },
+          }),
+        ],
+      }),
+    );
+    this.dlqs.push({ spec, dlq, source: { kind: 'Stream', arn: this.stateful.table.tableStreamArn! } });
+    Validations.of(fn).acknowledge(
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Reading the table stream needs dynamodb:ListStreams, which has no resource-level permissions.' },
+      ...['kms:GenerateDataKey*', 'kms:ReEncrypt*'].map((action) => ({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: 'Sending failed-batch records to its DLQ encrypted with the customer-managed key; scoped to that one key ARN.',
+      })),
+    );
+    Validations.of(dlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself a dead-letter destination (the stream event source on-failure destination); it has no DLQ of its own.',
+    });
+  }
+
+  private wireSchedule(spec: FunctionSpec, schedule: NonNullable<FunctionSpec['schedule']>, fn: CrmFunction): void {
+    const dlq = deadLetterQueue(this, `${pascal(spec.name)}Dlq`, `${this.resourceName(spec)}-dlq`, this.stateful.key);
+    new events.Rule(this, `${pascal(spec.name)}Schedule`, {
+      description: `Runs ${spec.name} every ${schedule.everyMinutes} minutes`,
+      schedule: events.Schedule.rate(Duration.minutes(schedule.everyMinutes)),
+      targets: [new targets.LambdaFunction(fn, { retryAttempts: TARGET_RETRY_ATTEMPTS, deadLetterQueue: dlq })],
+    });
+    this.dlqs.push({ spec, dlq, source: { kind: 'Function', arn: fn.functionArn } });
+    Validations.of(dlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself a dead-letter destination (the schedule rule target DLQ); it has no DLQ of its own.',
+    });
+  }
+
+  private resourceName(spec: FunctionSpec): string {
+    return `crm-${this.settings.stage}-${spec.name}`;
+  }
+
+  private addOutputs(): void {
+    const { userPool, userPoolClient } = this.stateful;
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId, description: 'Cognito user pool (JWT issuer)' });
+    new CfnOutput(this, 'UserPoolClientId', { value: userPoolClient.userPoolClientId, description: 'App client id (JWT audience)' });
+    for (const { spec, dlq, source } of this.dlqs) {
+      const name = pascal(spec.name);
+      new CfnOutput(this, `Dlq${name}Url`, { value: dlq.queueUrl, description: `Dead-letter queue of ${spec.name}` });
+      const replay = {
+        Queue: 'replay: send each message body back to this queue',
+        Function: 'replay: invoke this function with each message body as the event',
+        Stream: 'messages are stream batch pointers (shard, sequence numbers), not events: re-drive from the table stream within its 24 h retention',
+      }[source.kind];
+      new CfnOutput(this, `Dlq${name}Source${source.kind}Arn`, { value: source.arn, description: `What feeds the ${spec.name} DLQ; ${replay}` });
+    }
+  }
+}
