@@ -57,10 +57,14 @@ function readBody(event: HttpEvent, maxBytes: number): unknown {
   }
 }
 
+/** Public routes (webhooks, signed links) authenticate in the handler; every other needs a token with the permission. */
+const ANONYMOUS: Principal = { sub: 'anonymous', roles: [], can: () => false };
+
 function authorize(contract: RouteContract, event: HttpEvent): Principal {
   const principal = principalFromClaims(event.requestContext?.authorizer?.jwt?.claims as Record<string, unknown> | undefined);
+  if (contract.permission === 'public') return principal ?? ANONYMOUS;
   if (!principal) throw new UnauthorizedError();
-  if (contract.permission !== 'public' && !principal.can(contract.permission)) {
+  if (!principal.can(contract.permission)) {
     throw new ForbiddenError(`This action needs the ${contract.permission} permission, which your role does not have.`);
   }
   return principal;

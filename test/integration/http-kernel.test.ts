@@ -101,3 +101,17 @@ describe('the HTTP kernel', () => {
     expect(badId.status).toBe(400);
   });
 });
+
+describe('public routes', () => {
+  it('run without a token (they authenticate in the handler, like a signed webhook)', async () => {
+    const { httpHandler } = await import('../../shared/http/handler');
+    const { defineRoute } = await import('../../shared/api/contract');
+    const z = await import('zod/mini');
+    const open = httpHandler(
+      defineRoute({ operationId: 'ping', method: 'GET', path: '/v1/ping', permission: 'public', summary: 'ping', tag: 't', response: z.object({ sub: z.string() }), status: 200 }),
+      async ({ principal }) => ({ body: { sub: principal.sub } }),
+    );
+    const r = await call(open as never, event({ method: 'GET', routeKey: 'GET /v1/ping', groups: null }));
+    expect(r).toMatchObject({ status: 200, body: { sub: 'anonymous' } });
+  });
+});

@@ -24,3 +24,24 @@ describe('EMF metrics', () => {
     expect(emfDocument()).toBeUndefined();
   });
 });
+
+describe('JSON logs', () => {
+  it('writes one JSON line with the correlation id and serialized errors, honouring the level', () => {
+    const { invocationLogger, rootLogger } = jest.requireActual('../../shared/runtime/observability') as typeof import('../../shared/runtime/observability');
+    const lines: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (lines.push(String(s)), true));
+    try {
+      rootLogger.setLogLevel('INFO');
+      const log = invocationLogger('corr-9', { route: 'GET /x' });
+      log.debug('hidden');
+      log.error('boom', { error: new Error('bad thing') });
+      rootLogger.setLogLevel('SILENT');
+      log.error('not written');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines).toHaveLength(1);
+    const doc = JSON.parse(lines[0]!);
+    expect(doc).toMatchObject({ level: 'ERROR', message: 'boom', correlationId: 'corr-9', route: 'GET /x', service: 'crm', error: { name: 'Error', message: 'bad thing' } });
+  });
+});
