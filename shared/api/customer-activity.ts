@@ -1,29 +1,33 @@
 import * as z from 'zod/mini';
 import { INTERACTION_CHANNELS, INTERACTION_TYPES } from '../domain/interaction';
-import { defineRoute } from './contract';
+import { defineRoute, once } from './contract';
 import { idParams, isoDateTime, pageOf, pageQuery, text, ulidId } from './common';
 import { customerSchema } from './customers';
 
 /** Contracts of the interaction log, the timeline and the 360-degree view. */
-export const timelineEntrySchema = z.object({
-  id: z.string(),
-  kind: z.enum(['interaction', 'order', 'ticket', 'message', 'note']),
-  occurredAt: isoDateTime,
-  summary: z.string(),
-  data: z.record(z.string(), z.unknown()),
-});
+export const timelineEntrySchema = once(() =>
+  z.object({
+    id: z.string(),
+    kind: z.enum(['interaction', 'order', 'ticket', 'message', 'note']),
+    occurredAt: isoDateTime(),
+    summary: z.string(),
+    data: z.record(z.string(), z.unknown()),
+  }),
+);
 
-export const interactionSchema = z.object({
-  id: z.string(),
-  customerId: ulidId,
-  channel: z.enum(INTERACTION_CHANNELS),
-  type: z.enum(INTERACTION_TYPES),
-  direction: z.enum(['inbound', 'outbound']),
-  summary: z.string(),
-  occurredAt: isoDateTime,
-  authorId: z.string(),
-  createdAt: isoDateTime,
-});
+export const interactionSchema = once(() =>
+  z.object({
+    id: z.string(),
+    customerId: ulidId(),
+    channel: z.enum(INTERACTION_CHANNELS),
+    type: z.enum(INTERACTION_TYPES),
+    direction: z.enum(['inbound', 'outbound']),
+    summary: z.string(),
+    occurredAt: isoDateTime(),
+    authorId: z.string(),
+    createdAt: isoDateTime(),
+  }),
+);
 
 export const logInteraction = defineRoute({
   operationId: 'logInteraction',
@@ -33,18 +37,19 @@ export const logInteraction = defineRoute({
   summary: 'Log a call, email, chat, WeChat message, visit or SMS with the customer',
   tag: 'Timeline',
   params: idParams,
-  body: z.strictObject({
-    channel: z.enum(INTERACTION_CHANNELS),
-    type: z.enum(INTERACTION_TYPES),
-    direction: z._default(z.enum(['inbound', 'outbound']), 'inbound'),
-    summary: text(4000),
-    occurredAt: z.optional(
-      z.iso.datetime({ offset: true }).check(
-        z.refine((t) => Date.parse(t) <= Date.now() + 5 * 60_000, 'must not be in the future'),
-        z.refine((t) => Date.parse(t) >= Date.parse('2000-01-01'), 'must be after 2000-01-01'),
+  body: () =>
+    z.strictObject({
+      channel: z.enum(INTERACTION_CHANNELS),
+      type: z.enum(INTERACTION_TYPES),
+      direction: z._default(z.enum(['inbound', 'outbound']), 'inbound'),
+      summary: text(4000),
+      occurredAt: z.optional(
+        isoDateTime().check(
+          z.refine((t) => Date.parse(t) <= Date.now() + 5 * 60_000, 'must not be in the future'),
+          z.refine((t) => Date.parse(t) >= Date.parse('2000-01-01'), 'must be after 2000-01-01'),
+        ),
       ),
-    ),
-  }),
+    }),
   response: interactionSchema,
   status: 201,
   idempotent: true,
@@ -58,8 +63,8 @@ export const getTimeline = defineRoute({
   summary: 'Everything that happened with the customer (interactions, orders, tickets, messages), newest first',
   tag: 'Timeline',
   params: idParams,
-  query: z.strictObject(pageQuery),
-  response: pageOf(timelineEntrySchema),
+  query: () => z.strictObject(pageQuery()),
+  response: () => pageOf(timelineEntrySchema()),
   status: 200,
 });
 
@@ -71,13 +76,14 @@ export const getCustomer360 = defineRoute({
   summary: 'Profile, aggregates, tags, segments, latest timeline and open tickets, read in one query',
   tag: 'Customers',
   params: idParams,
-  response: z.object({
-    profile: customerSchema,
-    aggregates: z.record(z.string(), z.unknown()),
-    tags: z.array(z.string()),
-    segments: z.array(z.string()),
-    openTickets: z.array(z.record(z.string(), z.unknown())),
-    timeline: z.array(timelineEntrySchema),
-  }),
+  response: () =>
+    z.object({
+      profile: customerSchema(),
+      aggregates: z.record(z.string(), z.unknown()),
+      tags: z.array(z.string()),
+      segments: z.array(z.string()),
+      openTickets: z.array(z.record(z.string(), z.unknown())),
+      timeline: z.array(timelineEntrySchema()),
+    }),
   status: 200,
 });

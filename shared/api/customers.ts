@@ -1,82 +1,79 @@
 import * as z from 'zod/mini';
 import { CONSENT_CHANNELS, GENDERS, LIMITS } from '../domain/customer';
-import { defineRoute } from './contract';
+import { defineRoute, once } from './contract';
 import { idParams, isoDateTime, pageOf, pageQuery, slug, text, ulidId } from './common';
 
 /** Contracts of the customer profile routes. Bodies are strict: unknown fields are refused. */
-const birthday = z.iso.date().check(
-  z.refine((d) => d >= '1900-01-01', 'must be after 1900-01-01'),
-  z.refine((d) => Date.parse(d) <= Date.now(), 'must not be in the future'),
+const attributeValue = () => z.union([z.string().check(z.maxLength(1000)), z.number(), z.boolean(), z.null()]);
+
+const fields = once(() => {
+  const consentInput = z.strictObject({ granted: z.boolean(), source: z.optional(text(64)) });
+  return {
+    name: text(200),
+    email: z.string().check(z.trim(), z.minLength(3), z.maxLength(254)),
+    phone: z.string().check(z.trim(), z.minLength(3), z.maxLength(32)),
+    gender: z.enum(GENDERS),
+    birthday: z.iso.date().check(
+      z.refine((d) => d >= '1900-01-01', 'must be after 1900-01-01'),
+      z.refine((d) => Date.parse(d) <= Date.now(), 'must not be in the future'),
+    ),
+    country: z.string().check(z.regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as CN or US')),
+    region: text(100),
+    city: text(100),
+    sourceChannel: slug(),
+    store: text(255),
+    externalId: text(128),
+    platformIds: z
+      .array(z.strictObject({ platform: slug(), store: text(255), id: z.string().check(z.regex(/^[A-Za-z0-9_:./-]{1,128}$/, 'must be 1-128 letters, digits or _:./-')) }))
+      .check(z.maxLength(20)),
+    consent: z.strictObject(Object.fromEntries(CONSENT_CHANNELS.map((c) => [c, z.optional(consentInput)])) as Record<(typeof CONSENT_CHANNELS)[number], z.ZodMiniOptional<typeof consentInput>>),
+    tags: z.array(text(LIMITS.tagLength)).check(z.maxLength(LIMITS.tags)),
+    attributes: z
+      .record(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'attribute names are letters, digits and _')), attributeValue())
+      .check(z.refine((a) => Object.keys(a).length <= LIMITS.attributes, `at most ${LIMITS.attributes} custom attributes`)),
+  };
+});
+type Fields = ReturnType<typeof fields>;
+
+export const customerCreateBody = once(() =>
+  z.strictObject(Object.fromEntries(Object.entries(fields()).map(([k, v]) => [k, z.optional(v)])) as { [K in keyof Fields]: z.ZodMiniOptional<Fields[K]> }),
 );
-const consentInput = z.strictObject({ granted: z.boolean(), source: z.optional(text(64)) });
-const platformIdInput = z.strictObject({ platform: slug, store: text(255), id: z.string().check(z.regex(/^[A-Za-z0-9_:./-]{1,128}$/, 'must be 1-128 letters, digits or _:./-')) });
-const attributeValue = z.union([z.string().check(z.maxLength(1000)), z.number(), z.boolean(), z.null()]);
-const attributes = z
-  .record(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'attribute names are letters, digits and _')), attributeValue)
-  .check(z.refine((a) => Object.keys(a).length <= LIMITS.attributes, `at most ${LIMITS.attributes} custom attributes`));
+export const customerPatchBody = once(() =>
+  z.strictObject({
+    version: z.int().check(z.positive()),
+    ...(Object.fromEntries(Object.entries(fields()).map(([k, v]) => [k, z.optional(z.nullable(v))])) as { [K in keyof Fields]: z.ZodMiniOptional<z.ZodMiniNullable<Fields[K]>> }),
+  }),
+);
 
-const fields = {
-  name: text(200),
-  email: z.string().check(z.trim(), z.minLength(3), z.maxLength(254)),
-  phone: z.string().check(z.trim(), z.minLength(3), z.maxLength(32)),
-  gender: z.enum(GENDERS),
-  birthday,
-  country: z.string().check(z.regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as CN or US')),
-  region: text(100),
-  city: text(100),
-  sourceChannel: slug,
-  store: text(255),
-  externalId: text(128),
-  platformIds: z.array(platformIdInput).check(z.maxLength(20)),
-  consent: z.strictObject(Object.fromEntries(CONSENT_CHANNELS.map((c) => [c, z.optional(consentInput)])) as Record<(typeof CONSENT_CHANNELS)[number], z.ZodMiniOptional<typeof consentInput>>),
-  tags: z.array(text(LIMITS.tagLength)).check(z.maxLength(LIMITS.tags)),
-  attributes,
-};
-
-export const customerCreateBody = z.strictObject(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, z.optional(v)])) as { [K in keyof typeof fields]: z.ZodMiniOptional<(typeof fields)[K]> });
-export const customerPatchBody = z.strictObject({
-  version: z.int().check(z.positive()),
-  ...(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, z.optional(z.nullable(v))])) as { [K in keyof typeof fields]: z.ZodMiniOptional<z.ZodMiniNullable<(typeof fields)[K]>> }),
+export const customerSchema = once(() => {
+  const opt = z.optional;
+  return z.object({
+    id: ulidId(),
+    name: opt(z.string()),
+    email: opt(z.string()),
+    phone: opt(z.string()),
+    gender: opt(z.enum(GENDERS)),
+    birthday: opt(z.string()),
+    country: opt(z.string()),
+    region: opt(z.string()),
+    city: opt(z.string()),
+    sourceChannel: opt(z.string()),
+    store: opt(z.string()),
+    externalId: opt(z.string()),
+    platformIds: z.array(z.object({ platform: z.string(), store: z.string(), id: z.string() })),
+    consent: z.record(z.string(), z.object({ granted: z.boolean(), updatedAt: isoDateTime(), source: z.string() })),
+    tags: z.array(z.string()),
+    attributes: z.record(z.string(), attributeValue()),
+    createdAt: isoDateTime(),
+    updatedAt: isoDateTime(),
+    version: z.int(),
+    status: z.enum(['active', 'deleted', 'merged']),
+    deletedAt: opt(isoDateTime()),
+    purgeAt: opt(isoDateTime()),
+    mergedInto: opt(z.string()),
+  });
 });
-
-const consentOut = z.object({ granted: z.boolean(), updatedAt: isoDateTime, source: z.string() });
-const opt = z.optional;
-export const customerSchema = z.object({
-  id: ulidId,
-  name: opt(z.string()),
-  email: opt(z.string()),
-  phone: opt(z.string()),
-  gender: opt(z.enum(GENDERS)),
-  birthday: opt(z.string()),
-  country: opt(z.string()),
-  region: opt(z.string()),
-  city: opt(z.string()),
-  sourceChannel: opt(z.string()),
-  store: opt(z.string()),
-  externalId: opt(z.string()),
-  platformIds: z.array(z.object({ platform: z.string(), store: z.string(), id: z.string() })),
-  consent: z.record(z.string(), consentOut),
-  tags: z.array(z.string()),
-  attributes: z.record(z.string(), attributeValue),
-  createdAt: isoDateTime,
-  updatedAt: isoDateTime,
-  version: z.int(),
-  status: z.enum(['active', 'deleted', 'merged']),
-  deletedAt: opt(isoDateTime),
-  purgeAt: opt(isoDateTime),
-  mergedInto: opt(z.string()),
-});
-
-const searchQuery = z.strictObject({
-  ...pageQuery,
-  email: opt(z.string().check(z.maxLength(254))),
-  phone: opt(z.string().check(z.maxLength(32))),
-  externalId: opt(z.string().check(z.maxLength(128))),
-  platform: opt(slug),
-  store: opt(z.string().check(z.maxLength(255))),
-  platformId: opt(z.string().check(z.maxLength(128))),
-  name: opt(text(200)),
-});
+const customerPage = once(() => pageOf(customerSchema()));
 
 export const createCustomer = defineRoute({
   operationId: 'createCustomer',
@@ -98,8 +95,18 @@ export const listCustomers = defineRoute({
   permission: 'customers:read',
   summary: 'List live customers newest first, or search by email, phone, external id, platform id or name prefix',
   tag: 'Customers',
-  query: searchQuery,
-  response: pageOf(customerSchema),
+  query: () =>
+    z.strictObject({
+      ...pageQuery(),
+      email: z.optional(z.string().check(z.maxLength(254))),
+      phone: z.optional(z.string().check(z.maxLength(32))),
+      externalId: z.optional(z.string().check(z.maxLength(128))),
+      platform: z.optional(slug()),
+      store: z.optional(z.string().check(z.maxLength(255))),
+      platformId: z.optional(z.string().check(z.maxLength(128))),
+      name: z.optional(text(200)),
+    }),
+  response: customerPage,
   status: 200,
 });
 
@@ -159,7 +166,7 @@ export const listRecycleBin = defineRoute({
   permission: 'customers:delete',
   summary: 'Profiles in the recycle bin, most recently deleted first',
   tag: 'Recycle bin',
-  query: z.strictObject(pageQuery),
-  response: pageOf(customerSchema),
+  query: () => z.strictObject(pageQuery()),
+  response: customerPage,
   status: 200,
 });

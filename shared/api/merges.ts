@@ -1,19 +1,21 @@
 import * as z from 'zod/mini';
-import { defineRoute } from './contract';
+import { defineRoute, once } from './contract';
 import { idParams, isoDateTime, pageOf, pageQuery, ulidId } from './common';
 import { customerSchema } from './customers';
 
 /** Contracts of merge, unmerge and the duplicate candidates queue. */
-export const mergeRecordSchema = z.object({
-  id: z.string(),
-  targetId: ulidId,
-  sourceId: ulidId,
-  status: z.enum(['moving', 'done', 'undoing', 'undone']),
-  actorId: z.string(),
-  createdAt: isoDateTime,
-  undoneAt: z.optional(isoDateTime),
-  movedItems: z.optional(z.int()),
-});
+export const mergeRecordSchema = once(() =>
+  z.object({
+    id: z.string(),
+    targetId: ulidId(),
+    sourceId: ulidId(),
+    status: z.enum(['moving', 'done', 'undoing', 'undone']),
+    actorId: z.string(),
+    createdAt: isoDateTime(),
+    undoneAt: z.optional(isoDateTime()),
+    movedItems: z.optional(z.int()),
+  }),
+);
 
 export const mergeCustomers = defineRoute({
   operationId: 'mergeCustomers',
@@ -23,8 +25,8 @@ export const mergeCustomers = defineRoute({
   summary: 'Merge the source profile into this one: identities, orders, interactions, tickets and tags move; undo with /unmerge',
   tag: 'Dedup and merge',
   params: idParams,
-  body: z.strictObject({ sourceId: ulidId }),
-  response: z.object({ merge: mergeRecordSchema, customer: customerSchema }),
+  body: () => z.strictObject({ sourceId: ulidId() }),
+  response: () => z.object({ merge: mergeRecordSchema(), customer: customerSchema() }),
   status: 200,
 });
 
@@ -36,8 +38,8 @@ export const unmergeCustomers = defineRoute({
   summary: 'Undo a merge into this profile: the source comes back with what the merge moved',
   tag: 'Dedup and merge',
   params: idParams,
-  body: z.strictObject({ mergeId: z.string().check(z.minLength(1), z.maxLength(64)) }),
-  response: z.object({ merge: mergeRecordSchema, customer: customerSchema, restored: customerSchema }),
+  body: () => z.strictObject({ mergeId: z.string().check(z.minLength(1), z.maxLength(64)) }),
+  response: () => z.object({ merge: mergeRecordSchema(), customer: customerSchema(), restored: customerSchema() }),
   status: 200,
 });
 
@@ -49,19 +51,21 @@ export const listMerges = defineRoute({
   summary: 'The merges into this profile, newest first',
   tag: 'Dedup and merge',
   params: idParams,
-  response: z.object({ items: z.array(mergeRecordSchema) }),
+  response: () => z.object({ items: z.array(mergeRecordSchema()) }),
   status: 200,
 });
 
-export const duplicateSchema = z.object({
-  id: z.string(),
-  customerIds: z.tuple([z.string(), z.string()]),
-  reasons: z.array(z.string()),
-  status: z.enum(['open', 'dismissed', 'merged']),
-  detectedAt: isoDateTime,
-  resolvedAt: z.optional(isoDateTime),
-  resolvedBy: z.optional(z.string()),
-});
+export const duplicateSchema = once(() =>
+  z.object({
+    id: z.string(),
+    customerIds: z.tuple([z.string(), z.string()]),
+    reasons: z.array(z.string()),
+    status: z.enum(['open', 'dismissed', 'merged']),
+    detectedAt: isoDateTime(),
+    resolvedAt: z.optional(isoDateTime()),
+    resolvedBy: z.optional(z.string()),
+  }),
+);
 
 export const listDuplicates = defineRoute({
   operationId: 'listDuplicates',
@@ -70,8 +74,8 @@ export const listDuplicates = defineRoute({
   permission: 'customers:read',
   summary: 'Duplicate candidates for review (same name and city, same phone with another email, ...)',
   tag: 'Dedup and merge',
-  query: z.strictObject({ ...pageQuery, status: z._default(z.enum(['open', 'dismissed', 'merged']), 'open') }),
-  response: pageOf(duplicateSchema),
+  query: () => z.strictObject({ ...pageQuery(), status: z._default(z.enum(['open', 'dismissed', 'merged']), 'open') }),
+  response: () => pageOf(duplicateSchema()),
   status: 200,
 });
 
@@ -82,7 +86,7 @@ export const dismissDuplicate = defineRoute({
   permission: 'customers:merge',
   summary: 'Mark a candidate pair as not the same person',
   tag: 'Dedup and merge',
-  params: z.strictObject({ id: z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}\.[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a duplicate candidate id')) }),
+  params: () => z.strictObject({ id: z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}\.[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a duplicate candidate id')) }),
   response: duplicateSchema,
   status: 200,
 });

@@ -24,11 +24,11 @@ export function normalizeIdentities<T extends { email?: string | null; phone?: s
   return out;
 }
 
-export function createInput(body: z.infer<typeof customerCreateBody>, defaultRegion: string): CustomerInput {
+export function createInput(body: z.output<ReturnType<typeof customerCreateBody>>, defaultRegion: string): CustomerInput {
   return normalizeIdentities(body, defaultRegion) as CustomerInput;
 }
 
-export function patchInput(body: z.infer<typeof customerPatchBody>, defaultRegion: string): { version: number; patch: CustomerPatch } {
+export function patchInput(body: z.output<ReturnType<typeof customerPatchBody>>, defaultRegion: string): { version: number; patch: CustomerPatch } {
   const { version, ...patch } = normalizeIdentities(body, defaultRegion);
   return { version, patch: patch as CustomerPatch };
 }

@@ -108,7 +108,7 @@ describe('public routes', () => {
     const { defineRoute } = await import('../../shared/api/contract');
     const z = await import('zod/mini');
     const open = httpHandler(
-      defineRoute({ operationId: 'ping', method: 'GET', path: '/v1/ping', permission: 'public', summary: 'ping', tag: 't', response: z.object({ sub: z.string() }), status: 200 }),
+      defineRoute({ operationId: 'ping', method: 'GET', path: '/v1/ping', permission: 'public', summary: 'ping', tag: 't', response: () => z.object({ sub: z.string() }), status: 200 }),
       async ({ principal }) => ({ body: { sub: principal.sub } }),
     );
     const r = await call(open as never, event({ method: 'GET', routeKey: 'GET /v1/ping', groups: null }));
