@@ -12,7 +12,6 @@ export const PERMISSIONS = [
   'customers:merge',
   'interactions:write',
   'pii:read',
-  'dev:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
