@@ -34,6 +34,10 @@ export const idempotencyPk = (hash: string) => `IDEM#${hash}`;
 export const mergePk = (mergeId: string) => `MERGE#${mergeId}`;
 export const duplicatePk = (a: string, b: string) => (a < b ? `DUP#${a}#${b}` : `DUP#${b}#${a}`);
 
+/** Webhook deliveries already ingested (dedup memory, with a TTL). */
+export const deliveryPk = (source: string, sourceId: string, deliveryId: string) => `WHD#${source}#${sourceId}#${deliveryId}`;
+export const DELIVERY_SK = 'WHD';
+
 /** Shard of a customer in the list indexes: spreads writes over LIST_SHARDS partitions. */
 export function listShard(id: string): number {
   let h = 0;
