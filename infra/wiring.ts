@@ -1,14 +1,16 @@
 /**
  * The one wiring table. Every function is declared here once, with its triggers: the HTTP route
- * (a contract, which carries the permission and schemas), the event types it consumes, the table
- * stream, or a schedule. The CDK stateless stack and the local runtime are both built from it,
+ * (a contract, which carries the permission and schemas), the event types it consumes, a work
+ * queue fed by other functions, the table stream, or a schedule. The CDK stateless stack and the local runtime are both built from it,
  * and test/infra/wiring.test.ts proves every handler file is wired and every route synthesized.
  */
 import type { RouteContract } from '../shared/api/contract';
 import * as activity from '../shared/api/customer-activity';
 import * as customers from '../shared/api/customers';
 import * as merges from '../shared/api/merges';
+import * as webhooks from '../shared/api/webhooks';
 import type { EventType } from '../shared/events/catalog';
+import type { QueueName } from '../shared/runtime/message-queue';
 
 export interface ConsumerSpec {
   events: readonly EventType[];
@@ -20,6 +22,17 @@ export interface ConsumerSpec {
   visibilityTimeoutSeconds: number;
 }
 
+/** A plain work queue (not fed by the bus): functions that list it in `sendsTo` put messages on it. */
+export interface WorkQueueSpec {
+  name: QueueName;
+  batchSize: number;
+  maxReceiveCount: number;
+  visibilityTimeoutSeconds: number;
+}
+
+/** Secrets a function may read besides the identity key (least privilege: granted per spec). */
+export type SecretName = 'webhooks';
+
 export interface FunctionSpec {
   /** Logical name, kebab-case; the Lambda, queue and alarm names derive from it. */
   name: string;
@@ -27,6 +40,12 @@ export interface FunctionSpec {
   entry: string;
   http?: RouteContract;
   consumer?: ConsumerSpec;
+  /** Consumes this work queue (its one consumer): SQS + DLQ in AWS, a LocalQueue locally. */
+  queue?: WorkQueueSpec;
+  /** Work queues it sends to: SendMessage on them and `QUEUE_URL_<NAME>` in its environment. */
+  sendsTo?: readonly QueueName[];
+  /** Extra secrets it reads (`webhooks`: CRM_WEBHOOK_SECRETS_ARN). */
+  secrets?: readonly SecretName[];
   /** Reads the table's stream (outbox items only). */
   stream?: { batchSize: number; maxRetries: number };
   schedule?: { everyMinutes: number };
@@ -45,6 +64,16 @@ const http = (name: string, entry: string, contract: RouteContract, table: 'read
   table,
 });
 
+/** A webhook receiver: a public route that verifies the signature and queues the raw delivery. */
+const webhook = (name: string, entry: string, contract: RouteContract): FunctionSpec => ({
+  name,
+  entry: `functions/webhooks/${entry}.ts`,
+  http: contract,
+  table: 'read',
+  sendsTo: ['ingest'],
+  secrets: ['webhooks'],
+});
+
 export const WIRING: readonly FunctionSpec[] = [
   http('customers-create', 'customers/create', customers.createCustomer, 'write'),
   http('customers-list', 'customers/list', customers.listCustomers, 'read'),
@@ -61,6 +90,9 @@ export const WIRING: readonly FunctionSpec[] = [
   http('customers-merges', 'customers/list-merges', merges.listMerges, 'read'),
   http('duplicates-list', 'duplicates/list', merges.listDuplicates, 'read'),
   http('duplicates-dismiss', 'duplicates/dismiss', merges.dismissDuplicate, 'write'),
+  webhook('webhooks-shopify', 'shopify', webhooks.shopifyWebhook),
+  webhook('webhooks-woocommerce', 'woocommerce', webhooks.wooCommerceWebhook),
+  webhook('webhooks-generic', 'generic', webhooks.genericWebhook),
   {
     name: 'outbox-relay',
     entry: 'functions/workers/outbox-relay.ts',
@@ -79,6 +111,7 @@ export const WIRING: readonly FunctionSpec[] = [
     },
     table: 'write',
   },
+  { name: 'ingest', entry: 'functions/workers/ingest.ts', queue: { name: 'ingest', batchSize: 10, maxReceiveCount: 5, visibilityTimeoutSeconds: 60 }, table: 'write' },
   {
     name: 'purge-recycle-bin',
     entry: 'functions/schedules/purge-recycle-bin.ts',
@@ -86,7 +119,15 @@ export const WIRING: readonly FunctionSpec[] = [
     table: 'write',
     timeoutSeconds: 300,
   },
+  {
+    name: 'abandon-checkouts',
+    entry: 'functions/schedules/abandon-checkouts.ts',
+    schedule: { everyMinutes: 1 },
+    table: 'write',
+    timeoutSeconds: 60,
+  },
 ];
 
 export const httpFunctions = () => WIRING.filter((f): f is FunctionSpec & { http: RouteContract } => !!f.http);
 export const consumerFunctions = () => WIRING.filter((f): f is FunctionSpec & { consumer: ConsumerSpec } => !!f.consumer);
+export const queueFunctions = () => WIRING.filter((f): f is FunctionSpec & { queue: WorkQueueSpec } => !!f.queue);

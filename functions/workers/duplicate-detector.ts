@@ -6,7 +6,9 @@ import { eventConsumer } from '../../shared/events/consumer';
 export const CONSUMES = ['CustomerCreated', 'CustomerUpdated', 'CustomerRestored', 'CustomerUnmerged'] as const;
 
 export const handler = eventConsumer('duplicate-detector', CONSUMES, async (event, { deps, log }) => {
-  const customer = await deps.customers.get(event.data.customerId);
+  const id = 'customerId' in event.data ? event.data.customerId : undefined;
+  if (!id) return;
+  const customer = await deps.customers.get(id);
   if (!customer || customer.status !== 'active' || !customer.name) return;
   const name = normalizeName(customer.name);
   const { items } = await deps.customers.searchByNamePrefix(`${name}#`, 50);

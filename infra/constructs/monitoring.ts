@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import type { CrmFunction } from './crm-function';
 
 /** Business metrics the handlers emit (Powertools EMF, namespace Crm, dimension service=crm). */
-export const BUSINESS_METRICS = ['CustomersCreated', 'EventsPublished', 'ConsumerFailures'] as const;
+export const BUSINESS_METRICS = ['CustomersCreated', 'EventsPublished', 'ConsumerFailures', 'WebhooksReceived', 'WebhooksDuplicate', 'WebhooksRejected'] as const;
 export const METRICS_NAMESPACE = 'Crm';
 export const METRICS_SERVICE = 'crm';
 

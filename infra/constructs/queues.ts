@@ -6,7 +6,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../../shared/events/envelope';
-import type { ConsumerSpec } from '../wiring';
+import type { ConsumerSpec, WorkQueueSpec } from '../wiring';
 import type { CrmFunction } from './crm-function';
 
 /** How long a dead letter waits for someone to look at it and replay it. */
@@ -14,14 +14,18 @@ export const DLQ_RETENTION = Duration.days(14);
 /** Retries EventBridge makes when it cannot deliver to a target, before its dead-letter queue. */
 export const TARGET_RETRY_ATTEMPTS = 2;
 
+/** Largest SQS message (1 MiB): work queues carry raw webhook bodies, and their DLQs must hold them too. */
+export const MAX_MESSAGE_SIZE_BYTES = 1_048_576;
+
 /** A dead-letter queue: encrypted with the data key, TLS only, kept 14 days. */
-export function deadLetterQueue(scope: Construct, id: string, queueName: string, key: kms.IKey): sqs.Queue {
+export function deadLetterQueue(scope: Construct, id: string, queueName: string, key: kms.IKey, maxMessageSizeBytes?: number): sqs.Queue {
   return new sqs.Queue(scope, id, {
     queueName,
     encryption: sqs.QueueEncryption.KMS,
     encryptionMasterKey: key,
     retentionPeriod: DLQ_RETENTION,
     enforceSSL: true,
+    ...(maxMessageSizeBytes ? { maxMessageSizeBytes } : {}),
   });
 }
 
@@ -77,5 +81,49 @@ export class EventConsumer extends Construct {
         reportBatchItemFailures: true,
       }),
     );
+  }
+}
+
+export interface WorkQueueProps {
+  spec: WorkQueueSpec;
+  key: kms.IKey;
+  /** Queue names are `<prefix>` and `<prefix>-dlq`. */
+  namePrefix: string;
+}
+
+/**
+ * A plain work queue fed by functions (not by the bus), e.g. the ingest queue the webhook
+ * receivers send raw deliveries to: encrypted with the data key, 1 MiB messages, and a DLQ after
+ * `maxReceiveCount` receives. `consumeWith` attaches its one consumer with partial batch
+ * failures; `allowSend` grants a producer SendMessage and sets `envName` to the queue URL.
+ */
+export class WorkQueue extends Construct {
+  readonly queue: sqs.Queue;
+  readonly dlq: sqs.Queue;
+  private readonly spec: WorkQueueSpec;
+
+  constructor(scope: Construct, id: string, props: WorkQueueProps) {
+    super(scope, id);
+    const { spec, key } = props;
+    this.spec = spec;
+    this.dlq = deadLetterQueue(this, 'Dlq', `${props.namePrefix}-dlq`, key, MAX_MESSAGE_SIZE_BYTES);
+    this.queue = new sqs.Queue(this, 'Queue', {
+      queueName: props.namePrefix,
+      visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      maxMessageSizeBytes: MAX_MESSAGE_SIZE_BYTES,
+      deadLetterQueue: { queue: this.dlq, maxReceiveCount: spec.maxReceiveCount },
+    });
+  }
+
+  consumeWith(fn: CrmFunction): void {
+    fn.addEventSource(new SqsEventSource(this.queue, { batchSize: this.spec.batchSize, reportBatchItemFailures: true }));
+  }
+
+  allowSend(fn: CrmFunction, envName: string): void {
+    this.queue.grantSendMessages(fn);
+    fn.addEnvironment(envName, this.queue.queueUrl);
   }
 }

@@ -44,6 +44,8 @@ export interface DeadLetter {
 
 export interface QueueStats {
   name: string;
+  /** Messages ever sent to the queue (replays not counted). */
+  sent: number;
   visible: number;
   delayed: number;
   inFlight: number;
@@ -61,6 +63,10 @@ export class LocalQueue {
   private timerAt = Infinity;
   private stopped = false;
   private readonly running = new Set<Promise<void>>();
+  /** The most recent messages sent, oldest first (for debugging and tests: what a producer queued). */
+  readonly recentSent: { messageId: string; body: string; sentAt: string }[] = [];
+  private sentCount = 0;
+  private readonly keepRecent = 500;
 
   constructor(private readonly opts: QueueOptions) {
     this.arn = `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:crm-local-${opts.name}`;
@@ -74,6 +80,9 @@ export class LocalQueue {
     const now = Date.now();
     const messageId = randomUUID();
     this.messages.set(messageId, { messageId, body, sentAt: now, receiveCount: 0, visibleAt: now, inFlight: false });
+    this.sentCount++;
+    this.recentSent.push({ messageId, body, sentAt: new Date(now).toISOString() });
+    if (this.recentSent.length > this.keepRecent) this.recentSent.splice(0, this.recentSent.length - this.keepRecent);
     this.schedule(0);
     return messageId;
   }
@@ -88,7 +97,7 @@ export class LocalQueue {
       else if (m.visibleAt > now) delayed++;
       else visible++;
     }
-    return { name: this.name, visible, delayed, inFlight, dead: this.dead.length };
+    return { name: this.name, sent: this.sentCount, visible, delayed, inFlight, dead: this.dead.length };
   }
 
   /** No message waiting, delayed for a retry or in flight (the DLQ does not count). */

@@ -54,6 +54,7 @@ async function main(): Promise<void> {
       `  Docs     ${stack.url}/docs`,
       `  OpenAPI  ${stack.url}/openapi.json`,
       `  Health   ${stack.url}/health`,
+      `  Webhook secrets  ${stack.webhookSecretsFile}  (POST ${stack.url}/v1/webhooks/shopify|woocommerce|generic/{sourceId})`,
       '',
       'Admin token (12 h; more with `npm run token -- --role <role>`):',
       admin,

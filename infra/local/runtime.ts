@@ -5,8 +5,9 @@ import type { SQSEvent } from 'aws-lambda';
 import type { Role } from '../../shared/domain/roles';
 import { loadConfig } from '../../shared/runtime/config';
 import { buildDeps, setDeps } from '../../shared/runtime/deps';
+import type { MessageQueue } from '../../shared/runtime/message-queue';
 import { createDocumentClient } from '../../shared/store/client';
-import { consumerFunctions, WIRING, type ConsumerSpec, type FunctionSpec } from '../wiring';
+import { consumerFunctions, queueFunctions, WIRING, type ConsumerSpec, type FunctionSpec } from '../wiring';
 import { ensureTable, LOCAL_CREDENTIALS, startDynamoLocal, type DynamoLocal } from './dynamodb-local';
 import { startHttpServer, type LocalAdmin, type LocalHttpServer } from './http-server';
 import { invoke, LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-host';
@@ -14,12 +15,13 @@ import { LocalBus } from './local-bus';
 import { LocalQueue } from './local-queue';
 import { StreamPoller } from './stream-poller';
 import { defaultStateDir, loadOrCreateKeys, mintToken, type MintOptions } from './tokens';
+import { ensureWebhookSecrets, webhookSecretsReader } from './webhook-secrets';
 
 /**
  * The whole CRM on one machine, driven by the wiring table: DynamoDB Local (unless an endpoint is
  * given), the table from the shared definition, local secrets, the handlers' ports, the stream
- * poller feeding the outbox relay, the in-process bus, a queue (+DLQ) per consumer, the schedules
- * and the HTTP server.
+ * poller feeding the outbox relay, the in-process bus, a queue (+DLQ) per consumer and per work
+ * queue (the ingest queue the webhook receivers send to), the schedules and the HTTP server.
  */
 export interface LocalStackOptions {
   /** HTTP port; 0 picks a free one. Default 3000. */
@@ -47,7 +49,10 @@ export interface LocalStack {
   tableName: string;
   dynamoEndpoint: string;
   bus: LocalBus;
+  /** Every queue by name: one per event consumer (its function's name) and one per work queue (e.g. `ingest`). */
   queues: Map<string, LocalQueue>;
+  /** The webhook signing secrets the receivers check (`<stateDir>/webhook-secrets.json`). */
+  webhookSecretsFile: string;
   stream: StreamPoller;
   stop(): Promise<void>;
   runSchedule(name: string): Promise<unknown>;
@@ -78,6 +83,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   await observabilityDefaults(quiet);
   const stateDir = resolve(opts.stateDir ?? defaultStateDir());
   const keys = loadOrCreateKeys(stateDir);
+  const webhookSecretsFile = ensureWebhookSecrets(stateDir);
   const retryDelayMs = opts.retryDelayMs ?? 1000;
   const tableName = opts.tableName ?? 'crm-local';
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -98,21 +104,37 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const bus = new LocalBus();
     const doc = createDocumentClient({ endpoint, credentials: LOCAL_CREDENTIALS, region: LOCAL_REGION });
     cleanups.push(() => doc.destroy());
+    const queues = new Map<string, LocalQueue>();
+    const workQueues: MessageQueue = {
+      send: async (name, body) => {
+        const queue = queues.get(name);
+        if (!queue) throw new Error(`no work queue named ${name}: no function in infra/wiring.ts consumes it`);
+        queue.send(body);
+      },
+    };
     const config = { ...loadConfig(), tableName };
-    setDeps(buildDeps(config, keys.identityKey, { db: { doc, tableName }, publisher: async () => bus }));
+    setDeps(
+      buildDeps(config, keys.identityKey, {
+        db: { doc, tableName },
+        publisher: async () => bus,
+        queue: workQueues,
+        webhookSecrets: webhookSecretsReader(webhookSecretsFile),
+      }),
+    );
     cleanups.push(() => setDeps(undefined));
 
-    const queues = new Map<string, LocalQueue>();
     const onError = (where: string, err: unknown) => say('error', `${where}: handler threw`, { error: err instanceof Error ? err.message : String(err) });
-    const addQueue = (name: string, spec: ConsumerSpec, handler: (event: SQSEvent) => Promise<unknown>) => {
+    const addQueue = (name: string, spec: Omit<ConsumerSpec, 'events'> & { events?: ConsumerSpec['events'] }, handler: (event: SQSEvent) => Promise<unknown>) => {
       if (queues.has(name)) throw new Error(`a queue named ${name} exists already`);
       const queue = new LocalQueue({ name, batchSize: spec.batchSize, maxReceiveCount: spec.maxReceiveCount, retryDelayMs, handler, onError });
       queues.set(name, queue);
-      bus.addRoute({ name, events: spec.events, queue });
+      if (spec.events) bus.addRoute({ name, events: spec.events, queue });
       cleanups.push(() => queue.stop());
       return queue;
     };
     for (const fn of consumerFunctions()) addQueue(fn.name, fn.consumer, (event) => invoke(fn, event));
+    // Work queues: fed by the functions that send to them (through the `queue` port), not by the bus.
+    for (const fn of queueFunctions()) addQueue(fn.queue.name, fn.queue, (event) => invoke(fn, event));
 
     const relay = WIRING.find((f): f is FunctionSpec & { stream: NonNullable<FunctionSpec['stream']> } => !!f.stream);
     if (!relay) throw new Error('the wiring table has no stream consumer (outbox relay)');
@@ -202,6 +224,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       dynamoEndpoint: endpoint,
       bus,
       queues,
+      webhookSecretsFile,
       stream,
       admin,
       stop: stopAll,

@@ -32,6 +32,8 @@ export class StatefulStack extends Stack {
   readonly userPoolClient: cognito.UserPoolClient;
   readonly groups: cognito.CfnUserPoolGroup[];
   readonly identityKeySecret: secretsmanager.Secret;
+  /** Webhook signing secrets per source (JSON, docs/webhooks.md); read by the webhook receivers only. */
+  readonly webhookSecrets: secretsmanager.Secret;
   readonly alarmTopic: sns.Topic;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
@@ -118,6 +120,19 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    // Starts as an empty configuration (every webhook is refused) until the operator puts the shops'
+    // secrets in (README, Operate); the generated key only keeps plaintext out of the template.
+    this.webhookSecrets = new secretsmanager.Secret(this, 'WebhookSecrets', {
+      secretName: `crm-${stage}/webhook-secrets`,
+      description: 'Webhook signing secrets per source: {"shopify":{"<shop>|*":[...]},"woocommerce":{...},"generic":{"<sourceId>":[...]}}',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ shopify: {}, woocommerce: {}, generic: {} }),
+        generateStringKey: 'unused',
+        excludePunctuation: true,
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
     this.alarmTopic = new sns.Topic(this, 'Alarms', {
       topicName: `crm-${stage}-alarms`,
       masterKey: this.key,
@@ -182,6 +197,11 @@ export class StatefulStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason:
         'The identity key is the HMAC key of the blind index stored in the table keys: rotating it would orphan every hashed email/phone key, so rotation is a planned re-index, not an automatic schedule.',
+    });
+    Validations.of(this.webhookSecrets).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Webhook secrets are issued by the shops (Shopify app secret, WooCommerce webhook secret) or shared with a sender; a rotation Lambda cannot change them there, so rotation is the documented two-secret window (README, Operate).',
     });
   }
 }

@@ -7,11 +7,12 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import type { Construct } from 'constructs';
+import { queueUrlEnv, type QueueName } from '../../shared/runtime/message-queue';
 import { OUTBOX_ENTITY } from '../../shared/store/outbox';
 import { CrmApi } from '../constructs/crm-api';
 import { CrmFunction } from '../constructs/crm-function';
 import { Monitoring } from '../constructs/monitoring';
-import { deadLetterQueue, EventConsumer, TARGET_RETRY_ATTEMPTS } from '../constructs/queues';
+import { deadLetterQueue, EventConsumer, TARGET_RETRY_ATTEMPTS, WorkQueue } from '../constructs/queues';
 import type { Settings } from '../settings';
 import { WIRING, type ConsumerSpec, type FunctionSpec } from '../wiring';
 import type { StatefulStack } from './stateful-stack';
@@ -23,9 +24,9 @@ export interface StatelessStackProps extends StackProps {
   wiring?: readonly FunctionSpec[];
 }
 
-/** A DLQ and what feeds it; the ops replay command reads these from the stack outputs. */
+/** A DLQ and what feeds it (named after the function, or the work queue); the ops replay command reads these from the stack outputs. */
 interface DlqSource {
-  spec: FunctionSpec;
+  name: string;
   dlq: sqs.IQueue;
   source: { kind: 'Queue' | 'Function' | 'Stream'; arn: string };
 }
@@ -34,8 +35,9 @@ export const pascal = (kebab: string) => kebab.replace(/(^|-)([a-z0-9])/g, (_, _
 
 /**
  * Every function and its triggers, built by iterating the wiring table: HTTP routes on one API,
- * event consumers behind their own queue and DLQ, the outbox relay on the table stream, and
- * schedules. No function is named here; add one to infra/wiring.ts.
+ * event consumers behind their own queue and DLQ, work queues (+DLQ) between the functions that
+ * send to them and their consumer, the outbox relay on the table stream, and schedules. No
+ * function is named here; add one to infra/wiring.ts.
  */
 export class StatelessStack extends Stack {
   readonly api: CrmApi;
@@ -43,6 +45,7 @@ export class StatelessStack extends Stack {
   readonly table: dynamodb.ITable;
   readonly functions = new Map<string, CrmFunction>();
   readonly dlqs: DlqSource[] = [];
+  readonly workQueues = new Map<QueueName, WorkQueue>();
   readonly monitoring: Monitoring;
 
   private readonly settings: Settings;
@@ -68,16 +71,21 @@ export class StatelessStack extends Stack {
     this.monitoring = new Monitoring(this, 'Monitoring', { stage: this.settings.stage, alarmTopic });
     this.monitoring.watchApi(this.api.api);
 
-    for (const spec of props.wiring ?? WIRING) {
+    const wiring = props.wiring ?? WIRING;
+    this.buildWorkQueues(wiring);
+    for (const spec of wiring) {
       const fn = this.buildFunction(spec);
       if (spec.http) this.api.addRoute(spec.http, fn, pascal(spec.name));
       if (spec.consumer) this.wireConsumer(spec, spec.consumer, fn);
+      if (spec.queue) this.workQueues.get(spec.queue.name)!.consumeWith(fn);
+      for (const name of spec.sendsTo ?? []) this.allowSend(spec, name, fn);
+      if (spec.secrets?.includes('webhooks')) this.bindWebhookSecrets(fn);
       if (spec.stream) this.wireStream(spec, spec.stream, fn);
       if (spec.schedule) this.wireSchedule(spec, spec.schedule, fn);
       if (spec.publishes) this.stateful.bus.grantPutEventsTo(fn);
     }
 
-    for (const d of this.dlqs) this.monitoring.watchDlq(d.spec.name, d.dlq);
+    for (const d of this.dlqs) this.monitoring.watchDlq(d.name, d.dlq);
     this.monitoring.addDashboard();
     this.addOutputs();
   }
@@ -104,7 +112,39 @@ export class StatelessStack extends Stack {
       key: this.stateful.key,
       namePrefix: this.resourceName(spec),
     });
-    this.dlqs.push({ spec, dlq: c.dlq, source: { kind: 'Queue', arn: c.queue.queueArn } });
+    this.dlqs.push({ name: spec.name, dlq: c.dlq, source: { kind: 'Queue', arn: c.queue.queueArn } });
+  }
+
+  /** One queue + DLQ per work queue named in the wiring, sized by its one consumer's spec. */
+  private buildWorkQueues(wiring: readonly FunctionSpec[]): void {
+    for (const spec of wiring) {
+      if (!spec.queue) continue;
+      const { name } = spec.queue;
+      if (this.workQueues.has(name)) throw new Error(`work queue ${name} has two consumers; a work queue has exactly one`);
+      const q = new WorkQueue(this, `${pascal(name)}WorkQueue`, { spec: spec.queue, key: this.stateful.key, namePrefix: `crm-${this.settings.stage}-${name}` });
+      this.workQueues.set(name, q);
+      this.dlqs.push({ name, dlq: q.dlq, source: { kind: 'Queue', arn: q.queue.queueArn } });
+    }
+  }
+
+  /** Producers only: SendMessage on that one queue (and its key), and the queue URL in QUEUE_URL_<NAME>. */
+  private allowSend(spec: FunctionSpec, name: QueueName, fn: CrmFunction): void {
+    const q = this.workQueues.get(name);
+    if (!q) throw new Error(`${spec.name} sends to work queue ${name}, which no function in the wiring consumes`);
+    q.allowSend(fn, queueUrlEnv(name));
+    Validations.of(fn).acknowledge(
+      ...['kms:GenerateDataKey*', 'kms:ReEncrypt*'].map((action) => ({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: `Sending to the ${name} queue, encrypted with the customer-managed key, needs data keys from it; the grant is scoped to that one key ARN.`,
+      })),
+    );
+  }
+
+  /** Webhook receivers only: read the signing secrets (through the secrets extension). */
+  private bindWebhookSecrets(fn: CrmFunction): void {
+    const secret = this.stateful.webhookSecrets;
+    secret.grantRead(fn);
+    fn.addEnvironment('CRM_WEBHOOK_SECRETS_ARN', secret.secretArn);
   }
 
   /** The outbox relay: committed outbox items only (INSERT of entity=event), retried in halves, then parked. */
@@ -128,7 +168,7 @@ export class StatelessStack extends Stack {
         ],
       }),
     );
-    this.dlqs.push({ spec, dlq, source: { kind: 'Stream', arn: this.stateful.table.tableStreamArn! } });
+    this.dlqs.push({ name: spec.name, dlq, source: { kind: 'Stream', arn: this.stateful.table.tableStreamArn! } });
     Validations.of(fn).acknowledge(
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Reading the table stream needs dynamodb:ListStreams, which has no resource-level permissions.' },
       ...['kms:GenerateDataKey*', 'kms:ReEncrypt*'].map((action) => ({
@@ -149,7 +189,7 @@ export class StatelessStack extends Stack {
       schedule: events.Schedule.rate(Duration.minutes(schedule.everyMinutes)),
       targets: [new targets.LambdaFunction(fn, { retryAttempts: TARGET_RETRY_ATTEMPTS, deadLetterQueue: dlq })],
     });
-    this.dlqs.push({ spec, dlq, source: { kind: 'Function', arn: fn.functionArn } });
+    this.dlqs.push({ name: spec.name, dlq, source: { kind: 'Function', arn: fn.functionArn } });
     Validations.of(dlq).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself a dead-letter destination (the schedule rule target DLQ); it has no DLQ of its own.',
@@ -165,15 +205,15 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId, description: 'Cognito user pool (JWT issuer)' });
     new CfnOutput(this, 'UserPoolClientId', { value: userPoolClient.userPoolClientId, description: 'App client id (JWT audience)' });
-    for (const { spec, dlq, source } of this.dlqs) {
-      const name = pascal(spec.name);
-      new CfnOutput(this, `Dlq${name}Url`, { value: dlq.queueUrl, description: `Dead-letter queue of ${spec.name}` });
+    for (const { name: raw, dlq, source } of this.dlqs) {
+      const name = pascal(raw);
+      new CfnOutput(this, `Dlq${name}Url`, { value: dlq.queueUrl, description: `Dead-letter queue of ${raw}` });
       const replay = {
         Queue: 'replay: send each message body back to this queue',
         Function: 'replay: invoke this function with each message body as the event',
         Stream: 'messages are stream batch pointers (shard, sequence numbers), not events: re-drive from the table stream within its 24 h retention',
       }[source.kind];
-      new CfnOutput(this, `Dlq${name}Source${source.kind}Arn`, { value: source.arn, description: `What feeds the ${spec.name} DLQ; ${replay}` });
+      new CfnOutput(this, `Dlq${name}Source${source.kind}Arn`, { value: source.arn, description: `What feeds the ${raw} DLQ; ${replay}` });
     }
   }
 }

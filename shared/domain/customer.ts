@@ -232,7 +232,7 @@ export function revertMerge(current: Customer, plan: Omit<MergePlan, 'merged'>, 
   return next;
 }
 
-export type DuplicateReason = 'same-name-and-city' | 'same-name-and-birthday' | 'same-phone-different-email' | 'same-email-different-phone';
+export type DuplicateReason = 'identity-conflict' | 'same-name-and-city' | 'same-name-and-birthday' | 'same-phone-different-email' | 'same-email-different-phone';
 
 /** Why two live profiles may be the same person (listed for review, never merged silently). */
 export function duplicateReasons(a: Customer, b: Customer): DuplicateReason[] {

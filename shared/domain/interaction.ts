@@ -1,6 +1,6 @@
 /** Interactions (跟进/互动记录) and the timeline they appear on. */
-export const INTERACTION_CHANNELS = ['call', 'email', 'chat', 'wechat', 'visit', 'sms', 'other'] as const;
-export const INTERACTION_TYPES = ['inquiry', 'complaint', 'feedback', 'follow-up', 'consultation', 'other'] as const;
+export const INTERACTION_CHANNELS = ['call', 'email', 'chat', 'wechat', 'visit', 'sms', 'web', 'app', 'other'] as const;
+export const INTERACTION_TYPES = ['inquiry', 'complaint', 'feedback', 'follow-up', 'consultation', 'browse', 'add-to-cart', 'other'] as const;
 export type InteractionChannel = (typeof INTERACTION_CHANNELS)[number];
 export type InteractionType = (typeof INTERACTION_TYPES)[number];
 

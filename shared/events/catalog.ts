@@ -5,6 +5,7 @@ import * as z from 'zod/mini';
  * ids and the names of changed fields, never personal data: consumers read the current state.
  */
 const customerRef = { customerId: z.string().check(z.minLength(1)) };
+const orderRef = { customerId: z.string(), orderId: z.string(), platform: z.string(), store: z.string() };
 
 export const EVENT_CATALOG = {
   CustomerCreated: { version: 1, data: z.object({ ...customerRef, sourceChannel: z.optional(z.string()) }) },
@@ -18,6 +19,13 @@ export const EVENT_CATALOG = {
     version: 1,
     data: z.object({ ...customerRef, interactionId: z.string(), channel: z.string(), type: z.string(), occurredAt: z.string() }),
   },
+  CustomerUpserted: { version: 1, data: z.object({ ...customerRef, created: z.boolean(), source: z.string() }) },
+  OrderPlaced: { version: 1, data: z.object({ ...orderRef, totalMinor: z.int(), currency: z.string(), placedAt: z.string() }) },
+  OrderUpdated: { version: 1, data: z.object({ ...orderRef, status: z.string() }) },
+  OrderRefunded: { version: 1, data: z.object({ ...orderRef, refundId: z.string(), amountMinor: z.int(), currency: z.string() }) },
+  CheckoutStarted: { version: 1, data: z.object({ ...customerRef, checkoutId: z.string(), platform: z.string(), store: z.string(), totalMinor: z.int(), currency: z.string() }) },
+  CheckoutAbandoned: { version: 1, data: z.object({ ...customerRef, checkoutId: z.string(), platform: z.string(), store: z.string(), totalMinor: z.int(), currency: z.string() }) },
+  PrivacyRequestReceived: { version: 1, data: z.object({ request: z.string(), platform: z.string(), store: z.string(), customerId: z.optional(z.string()) }) },
 } as const;
 
 export type EventType = keyof typeof EVENT_CATALOG;

@@ -1,12 +1,15 @@
 import { createDocumentClient, type Db } from '../store/client';
 import { CustomersRepo } from '../store/customers-repo';
+import { CheckoutsRepo } from '../store/checkouts-repo';
 import { DuplicatesRepo } from '../store/duplicates-repo';
 import { IdempotencyRepo } from '../store/idempotency-repo';
 import { makeIdentityHasher, type IdentityHasher } from '../store/identity-hash';
 import { MergeRepo } from '../store/merge-repo';
+import { OrdersRepo } from '../store/orders-repo';
 import { PartitionRepo } from '../store/partition-repo';
 import type { EventPublisher } from '../events/publisher';
 import { loadConfig, type Config } from './config';
+import type { MessageQueue } from './message-queue';
 import { systemClock, ulidIds, type Clock, type Ids } from './ports';
 
 /** The composition root: every handler gets its ports from here; tests and the local runtime override them. */
@@ -21,15 +24,25 @@ export interface Deps {
   merges: MergeRepo;
   duplicates: DuplicatesRepo;
   idempotency: IdempotencyRepo;
+  orders: OrdersRepo;
+  checkouts: CheckoutsRepo;
   /** Only the outbox relay publishes; it composes the EventBridge adapter itself unless overridden. */
   publisher?: () => Promise<EventPublisher>;
+  /**
+   * Work queues (the ingest queue). Only producers send; they use `messageQueue(deps)` from
+   * ./sqs-message-queue, which falls back to SQS from the environment, so no other bundle
+   * carries the SQS client. The local runtime and tests install their own.
+   */
+  queue?: MessageQueue;
+  /** The webhook signing secrets as JSON text (docs/webhooks.md), cached about 5 minutes; receivers only. */
+  webhookSecrets?: () => Promise<string>;
 }
 
 /**
  * Reads a secret through the AWS Parameters and Secrets Lambda Extension (a layer set by the
  * function construct): a cached local HTTP call, with no Secrets Manager SDK client in the bundle.
  */
-async function readSecret(secretId: string): Promise<string> {
+export async function readSecret(secretId: string): Promise<string> {
   const url = `http://localhost:${process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? 2773}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -51,6 +64,26 @@ async function identityKey(config: Config): Promise<Buffer> {
   throw new Error('No identity hash key configured (CRM_IDENTITY_KEY or CRM_IDENTITY_KEY_SECRET_ARN)');
 }
 
+/** How long a secret read through the extension is kept in the process (the extension caches as long). */
+export const SECRET_CACHE_MS = 5 * 60_000;
+
+/** Memoizes `load` for `ttlMs`; a failed load is not kept. */
+export function cachedFor<T>(ttlMs: number, load: () => Promise<T>, now: () => number = Date.now): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  let until = 0;
+  return () => {
+    if (!value || now() >= until) {
+      until = now() + ttlMs;
+      const loading = load();
+      loading.catch(() => {
+        if (value === loading) value = undefined;
+      });
+      value = loading;
+    }
+    return value;
+  };
+}
+
 export function buildDeps(config: Config, key: Buffer, overrides: Partial<Deps> = {}): Deps {
   const db = overrides.db ?? { doc: createDocumentClient(), tableName: config.tableName };
   const hash = makeIdentityHasher(key);
@@ -65,6 +98,8 @@ export function buildDeps(config: Config, key: Buffer, overrides: Partial<Deps> 
     merges: new MergeRepo(db, hash),
     duplicates: new DuplicatesRepo(db),
     idempotency: new IdempotencyRepo(db),
+    orders: new OrdersRepo(db),
+    checkouts: new CheckoutsRepo(db),
     ...overrides,
   };
 }

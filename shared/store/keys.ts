@@ -38,6 +38,28 @@ export const duplicatePk = (a: string, b: string) => (a < b ? `DUP#${a}#${b}` : 
 export const deliveryPk = (source: string, sourceId: string, deliveryId: string) => `WHD#${source}#${sourceId}#${deliveryId}`;
 export const DELIVERY_SK = 'WHD';
 
+/**
+ * Orders: one item per platform order (canonical, found by its platform id), listed per customer
+ * by time through GSI1. The customer's partition holds the aggregates and a timeline entry.
+ */
+export const orderKey = (platform: string, store: string, orderId: string) => ({ PK: `ORD#${platform}#${store}#${orderId}`, SK: 'ORDER' });
+export const customerOrdersKeys = (customerId: string, placedAt: string, platform: string, store: string, orderId: string) => ({
+  GSI1PK: `CORD#${customerId}`,
+  GSI1SK: `${placedAt}#${platform}#${store}#${orderId}`,
+});
+export const customerOrdersPk = (customerId: string) => `CORD#${customerId}`;
+
+/** Checkouts, and the time-bucketed index of those due to be declared abandoned (GSI2). */
+export const checkoutKey = (platform: string, store: string, checkoutId: string) => ({ PK: `CHK#${platform}#${store}#${checkoutId}`, SK: 'CHECKOUT' });
+export const checkoutDueKeys = (abandonAt: string) => ({ GSI2PK: 'CHKDUE', GSI2SK: abandonAt });
+export const CHECKOUT_DUE_PK = 'CHKDUE';
+
+/** Data-subject requests received from a platform (fulfilled by the privacy feature). */
+export const privacyRequestKey = (platform: string, store: string, deliveryId: string) => ({ PK: `PRIV#${platform}#${store}#${deliveryId}`, SK: 'PRIV' });
+
+/** Deliveries the ingest worker refused (the reason, kept next to the DLQ copy). */
+export const rejectedDeliveryKey = (source: string, sourceId: string, deliveryId: string) => ({ PK: `WHR#${source}#${sourceId}#${deliveryId}`, SK: 'WHR' });
+
 /** Shard of a customer in the list indexes: spreads writes over LIST_SHARDS partitions. */
 export function listShard(id: string): number {
   let h = 0;

@@ -11,9 +11,9 @@ import { httpFunctions, type FunctionSpec } from '../../infra/wiring';
 import { TEST_SETTINGS } from './test-app';
 
 /**
- * The wiring has no public route yet (webhooks will add them); this builds a variant with one to
- * prove such a route gets no authorizer while its neighbours keep the JWT one, and that its
- * cdk-nag finding (APIG4) is acknowledged where the route is made.
+ * A minimal wiring variant (one private and one public route) proves a public route gets no
+ * authorizer while its neighbours keep the JWT one, and that its cdk-nag finding (APIG4) is
+ * acknowledged where the route is made, independently of the real webhook routes (stacks.test.ts).
  */
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-cdk-public-'));
 afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));

@@ -217,7 +217,7 @@ describe('event delivery', () => {
 
   test('every dead-letter queue keeps messages 14 days, alarms when not empty, and is exported for replay', () => {
     const dlqs = deadLetterQueueIds();
-    expect(dlqs.size).toBe(WIRING.filter((s) => s.consumer || s.stream || s.schedule).length);
+    expect(dlqs.size).toBe(WIRING.filter((s) => s.consumer || s.queue || s.stream || s.schedule).length);
     const outputs = stateless.findOutputs('*');
     const urlOutputs = Object.entries(outputs).filter(([k]) => /^Dlq\w+Url$/.test(k));
     for (const id of dlqs) {
@@ -232,8 +232,8 @@ describe('event delivery', () => {
       });
       expect(urlOutputs.filter(([, o]) => refId(o.Value) === id)).toHaveLength(1);
     }
-    for (const spec of WIRING.filter((s) => s.consumer)) {
-      const source = outputs[`Dlq${pascal(spec.name)}SourceQueueArn`];
+    for (const name of WIRING.flatMap((s) => (s.consumer ? [s.name] : s.queue ? [s.queue.name] : []))) {
+      const source = outputs[`Dlq${pascal(name)}SourceQueueArn`];
       expect(ofType(stateless, 'AWS::SQS::Queue')[getAttId(source?.Value)!]?.Properties.RedrivePolicy).toBeDefined();
     }
   });

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { routeKey } from '../../shared/api/contract';
 import { PERMISSIONS } from '../../shared/domain/roles';
 import { EVENT_CATALOG } from '../../shared/events/catalog';
+import { QUEUE_NAMES } from '../../shared/runtime/message-queue';
 import { WIRING } from '../../infra/wiring';
 
 /**
@@ -42,7 +43,7 @@ test('names are unique and kebab-case', () => {
 // The stack names each spec's queue, DLQ and DLQ outputs after the spec: one trigger per function.
 test('every spec has exactly one trigger', () => {
   for (const s of WIRING) {
-    const triggers = [s.http, s.consumer, s.stream, s.schedule].filter(Boolean);
+    const triggers = [s.http, s.consumer, s.queue, s.stream, s.schedule].filter(Boolean);
     expect({ name: s.name, triggers: triggers.length }).toEqual({ name: s.name, triggers: 1 });
   }
 });
@@ -67,5 +68,31 @@ test("every HTTP contract's permission is 'public' or a known permission", () =>
 test('consumer queues outlast the function run: visibility timeout is at least the function timeout', () => {
   for (const s of WIRING) {
     if (s.consumer) expect(s.consumer.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(s.timeoutSeconds ?? 10);
+    if (s.queue) expect(s.queue.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(s.timeoutSeconds ?? 10);
   }
+});
+
+test('every work queue has exactly one consumer, and every queue a function sends to is consumed', () => {
+  const consumed = WIRING.flatMap((s) => (s.queue ? [s.queue.name] : []));
+  expect(consumed.filter((q, i) => consumed.indexOf(q) !== i)).toEqual([]);
+  expect([...QUEUE_NAMES].sort()).toEqual([...consumed].sort());
+  for (const s of WIRING) for (const q of s.sendsTo ?? []) expect({ spec: s.name, sendsTo: q, consumed: consumed.includes(q) }).toEqual({ spec: s.name, sendsTo: q, consumed: true });
+});
+
+test('every DLQ name (function or work queue) is unique: the stack outputs are named after it', () => {
+  const names = WIRING.flatMap((s) => [...(s.consumer || s.stream || s.schedule ? [s.name] : []), ...(s.queue ? [s.queue.name] : [])]);
+  expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+});
+
+test('the webhook receivers are public routes that send to the ingest queue and read the webhook secrets', () => {
+  const receivers = WIRING.filter((s) => s.entry.startsWith('functions/webhooks/'));
+  expect(receivers.map((s) => routeKey(s.http!)).sort()).toEqual(['POST /v1/webhooks/generic/{sourceId}', 'POST /v1/webhooks/shopify', 'POST /v1/webhooks/woocommerce']);
+  for (const s of receivers) expect(s).toMatchObject({ http: { permission: 'public' }, sendsTo: ['ingest'], secrets: ['webhooks'], table: 'read' });
+  expect(WIRING.filter((s) => s.secrets?.includes('webhooks')).map((s) => s.name)).toEqual(receivers.map((s) => s.name));
+  expect(WIRING.find((s) => s.name === 'ingest')).toEqual({
+    name: 'ingest',
+    entry: 'functions/workers/ingest.ts',
+    queue: { name: 'ingest', batchSize: 10, maxReceiveCount: 5, visibilityTimeoutSeconds: 60 },
+    table: 'write',
+  });
 });
