@@ -10,6 +10,8 @@ export interface StoredOrder extends NormalizedOrder {
   /** Refunds seen so far by refund id (refunds/create arrives on its own). */
   refunds: Record<string, number>;
   firstSeenAt: string;
+  /** The merges that moved this order between customers (undone from the end by unmerge). */
+  mergeTrail?: string[];
 }
 
 export interface Aggregates {
@@ -54,7 +56,7 @@ export function isNewer(stored: Pick<NormalizedOrder, 'updatedAt'> | undefined, 
 
 /** Merges an incoming order state into the stored one (refunds seen separately are kept). */
 export function mergeOrder(stored: StoredOrder | undefined, incoming: NormalizedOrder, customerId: string, now: string): StoredOrder {
-  return { ...incoming, customerId, refunds: stored?.refunds ?? {}, firstSeenAt: stored?.firstSeenAt ?? now };
+  return { ...incoming, customerId, refunds: stored?.refunds ?? {}, firstSeenAt: stored?.firstSeenAt ?? now, ...(stored?.mergeTrail ? { mergeTrail: stored.mergeTrail } : {}) };
 }
 
 function bump(map: Record<string, number>, key: string, delta: number): Record<string, number> {

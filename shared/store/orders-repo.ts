@@ -99,7 +99,13 @@ export class OrdersRepo {
         },
       },
       this.aggregatesPut(o.customerId, args.aggregates, args.previousAggregatesVersion),
-      { Put: { TableName: this.db.tableName, Item: { PK: customerPk(o.customerId), SK: timelineSk(args.timeline.id), entity: 'timeline', ...args.timeline } } },
+      {
+        Put: {
+          TableName: this.db.tableName,
+          // The entry moved with its order in a merge: it keeps the same trail, so unmerge moves both back.
+          Item: { PK: customerPk(o.customerId), SK: timelineSk(args.timeline.id), entity: 'timeline', ...args.timeline, ...(o.mergeTrail ? { mergeTrail: o.mergeTrail } : {}) },
+        },
+      },
     ];
     if (args.event) items.push(outboxPut(this.db.tableName, args.event));
     await transactWrite(this.db, items, (failed) =>
@@ -116,6 +122,31 @@ export class OrdersRepo {
         ExpressionAttributeValues: { ':v': previousVersion },
       },
     };
+  }
+
+  /**
+   * Moves the orders of one customer to another (merge and unmerge): each order's `customerId`
+   * and customer index change, and its `mergeTrail` records the merge, like moved timeline items.
+   */
+  async moveOrders(fromId: string, toId: string, select: (o: StoredOrder & { mergeTrail?: string[] }) => boolean, trail: (t: string[]) => string[]): Promise<number> {
+    const orders = (await this.listByCustomer(fromId)) as (StoredOrder & { mergeTrail?: string[] })[];
+    const chosen = orders.filter(select);
+    for (let i = 0; i < chosen.length; i += 50) {
+      const ops: TransactItem[] = chosen.slice(i, i + 50).map((o) => {
+        const keys = customerOrdersKeys(toId, o.placedAt, o.platform, o.store, o.orderId);
+        return {
+          Update: {
+            TableName: this.db.tableName,
+            Key: orderKey(o.platform, o.store, o.orderId),
+            UpdateExpression: 'SET customerId = :to, GSI1PK = :pk, mergeTrail = :trail',
+            ConditionExpression: 'customerId = :from',
+            ExpressionAttributeValues: { ':to': toId, ':from': fromId, ':pk': keys.GSI1PK, ':trail': trail(o.mergeTrail ?? []) },
+          },
+        };
+      });
+      await transactWrite(this.db, ops, () => new WriteRaceError('An order changed while being moved; retry.'));
+    }
+    return chosen.length;
   }
 
   /**

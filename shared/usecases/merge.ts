@@ -4,6 +4,7 @@ import type { MergeRecord } from '../store/merge-repo';
 import { countMetric } from '../runtime/observability';
 import { event, requireLive, type Ctx } from './customers';
 import { DuplicatesRepo } from '../store/duplicates-repo';
+import { recomputeAggregates } from './aggregates';
 
 /**
  * Merge `sourceId` into `targetId`. Asking again for a merge that crashed half-way resumes it
@@ -25,13 +26,20 @@ export async function mergeCustomers(ctx: Ctx, targetId: string, sourceId: strin
   } else {
     [target, source] = await Promise.all([deps.customers.require(targetId), deps.customers.require(sourceId)]);
   }
-  const movedItems = await deps.merges.moveForMerge(record);
+  const movedItems = (await deps.merges.moveForMerge(record)) + (await moveOrders(ctx, record));
   const now = deps.clock.now().toISOString();
   const { merged } = planMerge(target, source, now);
   await deps.merges.complete(record, merged, source, event(ctx, 'CustomerMerged', { customerId: targetId, sourceId, mergeId: record.id }, now));
+  // Orders first seen for the source while the merge ran follow it; then both totals are rebuilt.
+  await moveOrders(ctx, record);
+  await Promise.all([recomputeAggregates(ctx, targetId), recomputeAggregates(ctx, sourceId)]);
   await deps.duplicates.resolve(DuplicatesRepo.idOf(targetId, sourceId), 'merged', ctx.actorId, now).catch(() => undefined);
   countMetric('CustomersMerged');
   return { merge: { ...record, status: 'done' }, customer: merged, movedItems };
+}
+
+function moveOrders(ctx: Ctx, record: MergeRecord): Promise<number> {
+  return ctx.deps.orders.moveOrders(record.sourceId, record.targetId, () => true, (t) => [...t, record.id]);
 }
 
 async function findOpenMerge(ctx: Ctx, targetId: string, sourceId: string): Promise<MergeRecord | undefined> {
@@ -52,12 +60,14 @@ export async function unmergeCustomers(ctx: Ctx, targetId: string, mergeId: stri
     target = await deps.customers.require(targetId);
   }
   await deps.merges.moveForUndo(record);
+  await deps.orders.moveOrders(targetId, record.sourceId, (o) => (o.mergeTrail ?? []).at(-1) === record.id, (t) => t.slice(0, -1));
   const now = deps.clock.now().toISOString();
   const reverted = revertMerge(target, record.plan, now);
   const source = await deps.customers.require(record.sourceId);
   const restored: Customer = { ...record.sourceSnapshot, status: 'active', updatedAt: now, version: source.version + 1 };
   delete restored.mergedInto;
   await deps.merges.completeUndo(record, reverted, restored, event(ctx, 'CustomerUnmerged', { customerId: targetId, sourceId: record.sourceId, mergeId }, now), now);
+  await Promise.all([recomputeAggregates(ctx, targetId), recomputeAggregates(ctx, record.sourceId)]);
   countMetric('CustomersUnmerged');
   return { merge: { ...record, status: 'undone', undoneAt: now }, customer: reverted, restored };
 }

@@ -97,3 +97,32 @@ describe('ingesting orders', () => {
     expect(dups.items.map((x) => x.reasons)).toEqual([['identity-conflict']]);
   });
 });
+
+describe('merge and orders', () => {
+  it('moves orders with the merge, rebuilds both totals, and unmerge gives each its own back', async () => {
+    const { mergeCustomers, unmergeCustomers } = await import('../../shared/usecases/merge');
+    const d = await testDeps();
+    const who = (email: string) => ({ platform: 'shopify', store: 's', email, sourceChannel: 'shopify' });
+    await ingestOrder(ctxOf(d), order({ orderId: 'm1', identity: who('keep@example.com'), totalMinor: 1000 }), delivery());
+    await ingestOrder(ctxOf(d), order({ orderId: 'm2', identity: who('dup@example.com'), totalMinor: 2000, placedAt: '2026-01-01T00:00:00.000Z' }), delivery());
+    await ingestOrder(ctxOf(d), order({ orderId: 'm3', identity: who('dup@example.com'), totalMinor: 3000, placedAt: '2026-04-01T00:00:00.000Z' }), delivery());
+    const keep = (await d.customers.findIdByIdentity({ kind: 'email', value: 'keep@example.com' }))!;
+    const dup = (await d.customers.findIdByIdentity({ kind: 'email', value: 'dup@example.com' }))!;
+
+    const r = await mergeCustomers(ctxOf(d), keep, dup);
+    expect(await d.orders.aggregates(keep)).toMatchObject({ orderCount: 3, spentMinor: { AUD: 6000 }, firstOrderAt: '2026-01-01T00:00:00.000Z', lastOrderAt: '2026-04-01T00:00:00.000Z' });
+    expect((await d.orders.listByCustomer(dup)).length).toBe(0);
+    expect((await d.partition.timeline(keep, 10)).items.filter((e) => e.kind === 'order')).toHaveLength(3);
+    // A later update of a moved order stays with the survivor.
+    await ingestOrder(ctxOf(d), order({ orderId: 'm3', identity: who('dup@example.com'), totalMinor: 3000, placedAt: '2026-04-01T00:00:00.000Z', updatedAt: '2026-04-02T00:00:00.000Z', status: 'fulfilled' }), delivery());
+    expect((await d.orders.get('shopify', 'shop.example', 'm3'))?.customerId).toBe(keep);
+
+    await unmergeCustomers(ctxOf(d), keep, r.merge.id);
+    expect(await d.orders.aggregates(keep)).toMatchObject({ orderCount: 1, spentMinor: { AUD: 1000 } });
+    expect(await d.orders.aggregates(dup)).toMatchObject({ orderCount: 2, spentMinor: { AUD: 5000 } });
+    expect((await d.orders.get('shopify', 'shop.example', 'm3'))?.customerId).toBe(dup);
+    const orderEntries = async (id: string) => (await d.partition.timeline(id, 10)).items.filter((e) => e.kind === 'order').map((e) => e.data.orderId).sort();
+    expect(await orderEntries(keep)).toEqual(['m1']);
+    expect(await orderEntries(dup)).toEqual(['m2', 'm3']);
+  });
+});
