@@ -20,6 +20,8 @@ export interface ConsumerSpec {
   maxReceiveCount: number;
   /** Visibility timeout in seconds: a failed message is retried after it. */
   visibilityTimeoutSeconds: number;
+  /** Batches handled at once: SQS event source maximum concurrency in AWS (2-1000), local queue concurrency. Default 2 locally, Lambda's scaling in AWS. */
+  maxConcurrency?: number;
 }
 
 /** A plain work queue (not fed by the bus): functions that list it in `sendsTo` put messages on it. */
@@ -28,6 +30,8 @@ export interface WorkQueueSpec {
   batchSize: number;
   maxReceiveCount: number;
   visibilityTimeoutSeconds: number;
+  /** Batches handled at once: SQS event source maximum concurrency in AWS (2-1000), local queue concurrency. Default 2 locally, Lambda's scaling in AWS. */
+  maxConcurrency?: number;
 }
 
 /** Secrets a function may read besides the identity key (least privilege: granted per spec). */
@@ -111,7 +115,7 @@ export const WIRING: readonly FunctionSpec[] = [
     },
     table: 'write',
   },
-  { name: 'ingest', entry: 'functions/workers/ingest.ts', queue: { name: 'ingest', batchSize: 10, maxReceiveCount: 5, visibilityTimeoutSeconds: 60 }, table: 'write' },
+  { name: 'ingest', entry: 'functions/workers/ingest.ts', queue: { name: 'ingest', batchSize: 10, maxReceiveCount: 5, visibilityTimeoutSeconds: 60, maxConcurrency: 8 }, table: 'write' },
   {
     name: 'purge-recycle-bin',
     entry: 'functions/schedules/purge-recycle-bin.ts',

@@ -119,7 +119,7 @@ export class WorkQueue extends Construct {
   }
 
   consumeWith(fn: CrmFunction): void {
-    fn.addEventSource(new SqsEventSource(this.queue, { batchSize: this.spec.batchSize, reportBatchItemFailures: true }));
+    fn.addEventSource(new SqsEventSource(this.queue, { batchSize: this.spec.batchSize, reportBatchItemFailures: true, ...(this.spec.maxConcurrency ? { maxConcurrency: this.spec.maxConcurrency } : {}) }));
   }
 
   allowSend(fn: CrmFunction, envName: string): void {

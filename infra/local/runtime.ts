@@ -126,7 +126,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const onError = (where: string, err: unknown) => say('error', `${where}: handler threw`, { error: err instanceof Error ? err.message : String(err) });
     const addQueue = (name: string, spec: Omit<ConsumerSpec, 'events'> & { events?: ConsumerSpec['events'] }, handler: (event: SQSEvent) => Promise<unknown>) => {
       if (queues.has(name)) throw new Error(`a queue named ${name} exists already`);
-      const queue = new LocalQueue({ name, batchSize: spec.batchSize, maxReceiveCount: spec.maxReceiveCount, retryDelayMs, handler, onError });
+      const queue = new LocalQueue({ name, batchSize: spec.batchSize, maxReceiveCount: spec.maxReceiveCount, retryDelayMs, handler, onError, ...(spec.maxConcurrency ? { concurrency: spec.maxConcurrency } : {}) });
       queues.set(name, queue);
       if (spec.events) bus.addRoute({ name, events: spec.events, queue });
       cleanups.push(() => queue.stop());
