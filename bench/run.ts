@@ -4,6 +4,7 @@ import { startDynamoLocal } from '../infra/local/dynamodb-local';
 import { benchBundles } from './bundles';
 import { benchCapacity } from './capacity';
 import { benchHttpLatency } from './http-latency';
+import { benchReceiverAndThroughput, benchWriteUnits } from './ingest';
 import { printTable, writeResults, type Result } from './lib';
 
 /** `npm run bench`: every figure the issues ask for, into bench/results.json and a printed table. */
@@ -22,6 +23,10 @@ async function main(): Promise<void> {
     writeFileSync(join(__dirname, 'capacity.md'), `${cap.table}\n`);
     console.error('local HTTP latency ...');
     results.push(...(await benchHttpLatency(ddb.endpoint)));
+    console.error('write units per ingested order ...');
+    results.push(await benchWriteUnits(ddb.endpoint));
+    console.error('webhook receiver latency and CDNOW end-to-end throughput (about 2 minutes) ...');
+    results.push(...(await benchReceiverAndThroughput(ddb.endpoint)));
   } finally {
     await ddb.stop();
   }
