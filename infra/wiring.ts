@@ -8,6 +8,7 @@ import type { RouteContract } from '../shared/api/contract';
 import * as activity from '../shared/api/customer-activity';
 import * as customers from '../shared/api/customers';
 import * as merges from '../shared/api/merges';
+import * as transfers from '../shared/api/transfers';
 import * as webhooks from '../shared/api/webhooks';
 import type { EventType } from '../shared/events/catalog';
 import type { QueueName } from '../shared/runtime/message-queue';
@@ -34,6 +35,15 @@ export interface WorkQueueSpec {
   maxConcurrency?: number;
 }
 
+/**
+ * Access to the transfer bucket (S3) or folder (local), limited to one prefix: `read` (HEAD/GET,
+ * presigned GET), `write` (PUT, presigned PUT). The function gets CRM_BLOB_BUCKET.
+ */
+export interface BlobAccess {
+  prefix: 'imports' | 'exports';
+  access: 'read' | 'write';
+}
+
 /** Secrets a function may read besides the identity key (least privilege: granted per spec). */
 export type SecretName = 'webhooks';
 
@@ -48,6 +58,8 @@ export interface FunctionSpec {
   queue?: WorkQueueSpec;
   /** Work queues it sends to: SendMessage on them and `QUEUE_URL_<NAME>` in its environment. */
   sendsTo?: readonly QueueName[];
+  /** Import uploads / export files it touches (see BlobAccess). */
+  blobs?: BlobAccess;
   /** Extra secrets it reads (`webhooks`: CRM_WEBHOOK_SECRETS_ARN). */
   secrets?: readonly SecretName[];
   /** Reads the table's stream (outbox items only). */
@@ -61,11 +73,12 @@ export interface FunctionSpec {
   timeoutSeconds?: number;
 }
 
-const http = (name: string, entry: string, contract: RouteContract, table: 'read' | 'write'): FunctionSpec => ({
+const http = (name: string, entry: string, contract: RouteContract, table: 'read' | 'write', extra: Partial<FunctionSpec> = {}): FunctionSpec => ({
   name,
   entry: `functions/http/${entry}.ts`,
   http: contract,
   table,
+  ...extra,
 });
 
 /** A webhook receiver: a public route that verifies the signature and queues the raw delivery. */
@@ -94,6 +107,12 @@ export const WIRING: readonly FunctionSpec[] = [
   http('customers-merges', 'customers/list-merges', merges.listMerges, 'read'),
   http('duplicates-list', 'duplicates/list', merges.listDuplicates, 'read'),
   http('duplicates-dismiss', 'duplicates/dismiss', merges.dismissDuplicate, 'write'),
+  http('imports-create', 'imports/create', transfers.createImport, 'write', { blobs: { prefix: 'imports', access: 'write' } }),
+  http('imports-start', 'imports/start', transfers.startImport, 'write', { blobs: { prefix: 'imports', access: 'read' }, sendsTo: ['import'] }),
+  http('imports-get', 'imports/get', transfers.getImport, 'read'),
+  http('imports-errors', 'imports/errors', transfers.getImportErrors, 'read'),
+  http('exports-create', 'exports/create', transfers.createExport, 'write', { sendsTo: ['export'] }),
+  http('exports-get', 'exports/get', transfers.getExport, 'read', { blobs: { prefix: 'exports', access: 'read' } }),
   webhook('webhooks-shopify', 'shopify', webhooks.shopifyWebhook),
   webhook('webhooks-woocommerce', 'woocommerce', webhooks.wooCommerceWebhook),
   webhook('webhooks-generic', 'generic', webhooks.genericWebhook),
@@ -116,6 +135,26 @@ export const WIRING: readonly FunctionSpec[] = [
     table: 'write',
   },
   { name: 'ingest', entry: 'functions/workers/ingest.ts', queue: { name: 'ingest', batchSize: 10, maxReceiveCount: 5, visibilityTimeoutSeconds: 60, maxConcurrency: 8 }, table: 'write' },
+  // One import step (a chunk of 500 rows from the job's checkpoint) per message; each step queues the next.
+  {
+    name: 'import',
+    entry: 'functions/workers/import.ts',
+    queue: { name: 'import', batchSize: 1, maxReceiveCount: 5, visibilityTimeoutSeconds: 360 },
+    sendsTo: ['import'],
+    blobs: { prefix: 'imports', access: 'read' },
+    table: 'write',
+    memoryMb: 1024,
+    timeoutSeconds: 300,
+  },
+  {
+    name: 'export',
+    entry: 'functions/workers/export.ts',
+    queue: { name: 'export', batchSize: 1, maxReceiveCount: 3, visibilityTimeoutSeconds: 960 },
+    blobs: { prefix: 'exports', access: 'write' },
+    table: 'write',
+    memoryMb: 1024,
+    timeoutSeconds: 900,
+  },
   {
     name: 'purge-recycle-bin',
     entry: 'functions/schedules/purge-recycle-bin.ts',

@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { problem } from '../../shared/http/problem';
 import { httpFunctions } from '../wiring';
+import type { LocalBlobStore } from '../../shared/runtime/local-blob-store';
 import { compileRoutes, matchRoute, toApiGatewayEvent, writeResult } from './apigw-event';
+import { isBlobRoute, serveBlob } from './blob-routes';
 import { serveDocs } from './docs-page';
 import { invoke } from './lambda-host';
 import type { DeadLetter } from './local-queue';
@@ -27,6 +29,8 @@ export interface HttpServerOptions {
   keys: LocalKeys;
   admin: LocalAdmin;
   corsOrigins?: readonly string[];
+  /** Serves the signed upload/download URLs this blob store hands out (the local S3). */
+  blobs?: LocalBlobStore;
   log?: (level: 'info' | 'error', message: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -111,6 +115,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<LocalHtt
       if (!openApi.has(server)) openApi.set(server, buildOpenApi(server));
       sendJson(res, 200, openApi.get(server), headers);
     } else if (method === 'GET' && path.startsWith('/docs')) return serveDocs(path, res, headers);
+    else if (opts.blobs && isBlobRoute(method, path)) await serveBlob(opts.blobs, req, res, path, query, headers);
     else if (method === 'GET' && path === '/_local/dlq') {
       await requireAdmin(req);
       sendJson(res, 200, { queues: adminCall(() => opts.admin.listDeadLetters(query.get('queue') ?? undefined)) }, headers);

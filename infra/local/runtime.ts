@@ -5,6 +5,8 @@ import type { SQSEvent } from 'aws-lambda';
 import type { Role } from '../../shared/domain/roles';
 import { loadConfig } from '../../shared/runtime/config';
 import { buildDeps, setDeps } from '../../shared/runtime/deps';
+import { LocalBlobStore } from '../../shared/runtime/local-blob-store';
+import { TRANSFER_RETENTION_DAYS } from '../../shared/domain/transfers';
 import type { MessageQueue } from '../../shared/runtime/message-queue';
 import { createDocumentClient } from '../../shared/store/client';
 import { consumerFunctions, queueFunctions, WIRING, type ConsumerSpec, type FunctionSpec } from '../wiring';
@@ -53,6 +55,8 @@ export interface LocalStack {
   queues: Map<string, LocalQueue>;
   /** The webhook signing secrets the receivers check (`<stateDir>/webhook-secrets.json`). */
   webhookSecretsFile: string;
+  /** Import uploads and export files (`<stateDir>/blobs`), served at signed URLs of the local server. */
+  blobs: LocalBlobStore;
   stream: StreamPoller;
   stop(): Promise<void>;
   runSchedule(name: string): Promise<unknown>;
@@ -113,12 +117,16 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       },
     };
     const config = { ...loadConfig(), tableName };
+    // The local S3: a folder under the state dir; files older than the bucket's lifecycle rule go at start.
+    const blobs = new LocalBlobStore(join(stateDir, 'blobs'));
+    await blobs.sweep(TRANSFER_RETENTION_DAYS * 86_400_000);
     setDeps(
       buildDeps(config, keys.identityKey, {
         db: { doc, tableName },
         publisher: async () => bus,
         queue: workQueues,
         webhookSecrets: webhookSecretsReader(webhookSecretsFile),
+        blobs,
       }),
     );
     cleanups.push(() => setDeps(undefined));
@@ -185,6 +193,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     };
 
     const server: LocalHttpServer = await startHttpServer({
+      blobs,
       port: opts.port ?? 3000,
       keys,
       admin,
@@ -192,6 +201,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       log: say,
     });
     cleanups.push(() => server.close());
+    blobs.setBaseUrl(server.url);
 
     const queuesIdle = () => [...queues.values()].every((q) => q.isIdle()) && schedulesRunning === 0;
     const waitCycles = async (target: number, deadline: number) => {
@@ -225,6 +235,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       bus,
       queues,
       webhookSecretsFile,
+      blobs,
       stream,
       admin,
       stop: stopAll,

@@ -4,14 +4,23 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { ROLES } from '../../shared/domain/roles';
+import { TRANSFER_RETENTION_DAYS } from '../../shared/domain/transfers';
 import { EVENT_SOURCE } from '../../shared/events/envelope';
+import { BLOB_PREFIXES } from '../../shared/store/keys';
 import { TABLE_DEFINITION } from '../../shared/store/table';
 import type { Settings } from '../settings';
+
+/**
+ * The transfer bucket's name, fixed like the table's so the stateless stack scopes its grants to
+ * `arn:…:s3:::<name>/<prefix>/*` without a cross-stack reference (globally unique per account and region).
+ */
+export const transferBucketName = (stage: string, account: string, region: string) => `crm-${stage}-transfers-${account}-${region}`;
 
 export interface StatefulStackProps extends StackProps {
   settings: Settings;
@@ -35,6 +44,8 @@ export class StatefulStack extends Stack {
   /** Webhook signing secrets per source (JSON, docs/webhooks.md); read by the webhook receivers only. */
   readonly webhookSecrets: secretsmanager.Secret;
   readonly alarmTopic: sns.Topic;
+  /** Import uploads and export files (presigned URLs only), each expiring after TRANSFER_RETENTION_DAYS. */
+  readonly transfers: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -42,7 +53,7 @@ export class StatefulStack extends Stack {
 
     this.key = new kms.Key(this, 'DataKey', {
       alias: `alias/crm-${stage}`,
-      description: `CRM ${stage}: encrypts the table, bus, queues and alarm topic`,
+      description: `CRM ${stage}: encrypts the table, bus, queues, alarm topic and transfer bucket`,
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -149,7 +160,40 @@ export class StatefulStack extends Stack {
     );
     if (alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(alarmEmail));
 
+    this.transfers = this.buildTransferBucket(stage, props.settings.corsOrigins);
     this.acknowledgeFindings();
+  }
+
+  /**
+   * Where import uploads land and export files are written: private (public access blocked, TLS
+   * only, bucket owner owns every object), encrypted with the data key, reached by clients only
+   * through presigned URLs the API issues; every object expires after TRANSFER_RETENTION_DAYS.
+   */
+  private buildTransferBucket(stage: string, corsOrigins: readonly string[]): s3.Bucket {
+    const expire = Duration.days(TRANSFER_RETENTION_DAYS);
+    const bucket = new s3.Bucket(this, 'Transfers', {
+      bucketName: transferBucketName(stage, this.account, this.region),
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [
+        { id: 'expire-import-uploads', prefix: BLOB_PREFIXES.imports, expiration: expire, abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        { id: 'expire-export-files', prefix: BLOB_PREFIXES.exports, expiration: expire, abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      // Browsers PUT uploads and GET exports straight from the presigned URLs.
+      cors: [{ allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET], allowedOrigins: [...corsOrigins], allowedHeaders: ['content-type'], maxAge: 600 }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'Objects are transfer files that live at most 7 days and are reached only through presigned URLs the API issues to authenticated callers (logged per request with a correlation id); object-level audit is CloudTrail data events, enabled per deployment, not a second access-log bucket.',
+    });
+    return bucket;
   }
 
   private buildTable(tableName: string): dynamodb.Table {

@@ -2,10 +2,12 @@ import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cd
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cxapi from 'aws-cdk-lib/cx-api';
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import type { Construct } from 'constructs';
 import { queueUrlEnv, type QueueName } from '../../shared/runtime/message-queue';
 import { OUTBOX_ENTITY } from '../../shared/store/outbox';
@@ -14,8 +16,8 @@ import { CrmFunction } from '../constructs/crm-function';
 import { Monitoring } from '../constructs/monitoring';
 import { deadLetterQueue, EventConsumer, TARGET_RETRY_ATTEMPTS, WorkQueue } from '../constructs/queues';
 import type { Settings } from '../settings';
-import { WIRING, type ConsumerSpec, type FunctionSpec } from '../wiring';
-import type { StatefulStack } from './stateful-stack';
+import { WIRING, type BlobAccess, type ConsumerSpec, type FunctionSpec } from '../wiring';
+import { transferBucketName, type StatefulStack } from './stateful-stack';
 
 export interface StatelessStackProps extends StackProps {
   settings: Settings;
@@ -80,6 +82,7 @@ export class StatelessStack extends Stack {
       if (spec.queue) this.workQueues.get(spec.queue.name)!.consumeWith(fn);
       for (const name of spec.sendsTo ?? []) this.allowSend(spec, name, fn);
       if (spec.secrets?.includes('webhooks')) this.bindWebhookSecrets(fn);
+      if (spec.blobs) this.bindBlobs(fn, spec.blobs);
       if (spec.stream) this.wireStream(spec, spec.stream, fn);
       if (spec.schedule) this.wireSchedule(spec, spec.schedule, fn);
       if (spec.publishes) this.stateful.bus.grantPutEventsTo(fn);
@@ -145,6 +148,32 @@ export class StatelessStack extends Stack {
     const secret = this.stateful.webhookSecrets;
     secret.grantRead(fn);
     fn.addEnvironment('CRM_WEBHOOK_SECRETS_ARN', secret.secretArn);
+  }
+
+  /**
+   * Functions that touch import uploads or export files: exactly the S3 actions their access needs
+   * on their one prefix (read: GetObject, and ListBucket on that prefix so a missing file is a 404;
+   * write: PutObject), the data key for those objects, and the bucket name in CRM_BLOB_BUCKET.
+   */
+  private bindBlobs(fn: CrmFunction, blobs: BlobAccess): void {
+    const { key } = this.stateful;
+    // By its fixed name, as the table is: the grant and its nag acknowledgement name the same ARN.
+    const bucketName = transferBucketName(this.settings.stage, this.account, this.region);
+    const bucketArn = `arn:${this.partition}:s3:::${bucketName}`;
+    const objects = `${bucketArn}/${blobs.prefix}/*`;
+    if (blobs.access === 'read') {
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [objects] }));
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucketArn], conditions: { StringLike: { 's3:prefix': [`${blobs.prefix}/*`] } } }));
+      key.grantDecrypt(fn);
+    } else {
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [objects] }));
+      key.grant(fn, 'kms:GenerateDataKey');
+    }
+    fn.addEnvironment('CRM_BLOB_BUCKET', bucketName);
+    Validations.of(fn).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(this.resolve(objects))}]`,
+      reason: `Object keys are <prefix>/<job id>/file with a new job id per job; the grant covers only the ${blobs.prefix}/ prefix of the one transfer bucket.`,
+    });
   }
 
   /** The outbox relay: committed outbox items only (INSERT of entity=event), retried in halves, then parked. */

@@ -7,8 +7,10 @@ import { makeIdentityHasher, type IdentityHasher } from '../store/identity-hash'
 import { MergeRepo } from '../store/merge-repo';
 import { OrdersRepo } from '../store/orders-repo';
 import { PartitionRepo } from '../store/partition-repo';
+import { TransfersRepo } from '../store/transfers-repo';
 import type { EventPublisher } from '../events/publisher';
 import { loadConfig, type Config } from './config';
+import type { BlobStore } from './blob-store';
 import type { MessageQueue } from './message-queue';
 import { systemClock, ulidIds, type Clock, type Ids } from './ports';
 
@@ -26,6 +28,7 @@ export interface Deps {
   idempotency: IdempotencyRepo;
   orders: OrdersRepo;
   checkouts: CheckoutsRepo;
+  transfers: TransfersRepo;
   /** Only the outbox relay publishes; it composes the EventBridge adapter itself unless overridden. */
   publisher?: () => Promise<EventPublisher>;
   /**
@@ -34,6 +37,11 @@ export interface Deps {
    * carries the SQS client. The local runtime and tests install their own.
    */
   queue?: MessageQueue;
+  /**
+   * Import uploads and export files. Functions that touch files use `blobStore(deps)` from
+   * ./s3-blob-store, which falls back to S3 from the environment; the local runtime installs a folder.
+   */
+  blobs?: BlobStore;
   /** The webhook signing secrets as JSON text (docs/webhooks.md), cached about 5 minutes; receivers only. */
   webhookSecrets?: () => Promise<string>;
 }
@@ -100,6 +108,7 @@ export function buildDeps(config: Config, key: Buffer, overrides: Partial<Deps> 
     idempotency: new IdempotencyRepo(db),
     orders: new OrdersRepo(db),
     checkouts: new CheckoutsRepo(db),
+    transfers: new TransfersRepo(db),
     ...overrides,
   };
 }

@@ -1,11 +1,12 @@
 /**
  * The port for plain work queues that functions feed directly (not through the event bus): a
- * webhook receiver sends the raw delivery to the `ingest` queue. The wiring table names the
+ * webhook receiver sends the raw delivery to the `ingest` queue; starting an import job sends it
+ * to the `import` queue (and each chunk the next), asking for an export to the `export` queue. The wiring table names the
  * consumer of each queue (`queue`) and its producers (`sendsTo`); CDK creates one SQS queue + DLQ
  * per name and gives producers `QUEUE_URL_<NAME>`, the local runtime a LocalQueue per name.
  * The SQS adapter lives in ./sqs-message-queue.ts, imported only by functions that send.
  */
-export const QUEUE_NAMES = ['ingest'] as const;
+export const QUEUE_NAMES = ['ingest', 'import', 'export'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface SendOptions {

@@ -103,3 +103,21 @@ export function stripKeys<T>(item: Record<string, unknown>): T {
   for (const k of KEY_ATTRIBUTES) delete out[k];
   return out as T;
 }
+
+/**
+ * Bulk import and export jobs. An import's partition holds the job, one marker per applied row
+ * (its outcome, so a retried chunk counts each row once) and its failed rows for the error report.
+ */
+const IMPORT = 'IMP#';
+export const importJobKey = (jobId: string) => ({ PK: `${IMPORT}${jobId}`, SK: 'JOB' });
+const line10 = (line: number) => String(line).padStart(10, '0');
+export const importRowKey = (jobId: string, line: number) => ({ PK: `${IMPORT}${jobId}`, SK: `ROW#${line10(line)}` });
+export const importErrorKey = (jobId: string, line: number) => ({ PK: `${IMPORT}${jobId}`, SK: `ERR#${line10(line)}` });
+export const importPk = (jobId: string) => `${IMPORT}${jobId}`;
+export const IMPORT_ERROR_PREFIX = 'ERR#';
+export const exportJobKey = (jobId: string) => ({ PK: `EXP#${jobId}`, SK: 'JOB' });
+
+/** Object keys in the transfer bucket (S3) or folder (local); lifecycle rules expire each prefix. */
+export const BLOB_PREFIXES = { imports: 'imports/', exports: 'exports/' } as const;
+export const importFileKey = (jobId: string) => `${BLOB_PREFIXES.imports}${jobId}/file`;
+export const exportFileKey = (jobId: string) => `${BLOB_PREFIXES.exports}${jobId}/file`;

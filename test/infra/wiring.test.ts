@@ -92,7 +92,7 @@ test('the webhook receivers are public routes that send to the ingest queue and 
   expect(WIRING.find((s) => s.name === 'ingest')).toEqual({
     name: 'ingest',
     entry: 'functions/workers/ingest.ts',
-    queue: { name: 'ingest', batchSize: 10, maxReceiveCount: 5, visibilityTimeoutSeconds: 60 },
+    queue: { name: 'ingest', batchSize: 10, maxReceiveCount: 5, visibilityTimeoutSeconds: 60, maxConcurrency: 8 },
     table: 'write',
   });
 });

@@ -51,8 +51,12 @@ function queueId(name: string): string {
 }
 
 describe('work queues', () => {
-  test('the wiring has the ingest queue, consumed by the ingest worker', () => {
-    expect(queueFunctions().map((s) => [s.name, s.queue.name])).toEqual([['ingest', 'ingest']]);
+  test('the wiring has the ingest, import and export queues, each consumed by its worker', () => {
+    expect(queueFunctions().map((s) => [s.name, s.queue.name])).toEqual([
+      ['ingest', 'ingest'],
+      ['import', 'import'],
+      ['export', 'export'],
+    ]);
   });
 
   test.each(queueFunctions().map((s) => [s.queue.name, s] as const))('%s: one encrypted 1 MiB queue with a DLQ after maxReceiveCount, consumed with partial batch failures', (name, spec) => {
@@ -101,7 +105,7 @@ describe('work queues', () => {
       expect({ spec: spec.name, sendable: sendable.sort(), urlVars }).toEqual({ spec: spec.name, sendable: sendsTo.map(queueId).sort(), urlVars: sendsTo.map(queueUrlEnv) });
       for (const q of sendsTo) expect(refId(env[queueUrlEnv(q)])).toBe(queueId(q));
     }
-    expect(producers).toBe(3);
+    expect(producers).toBe(6); // three webhook receivers, imports-start, the import worker (next step), exports-create
   });
 
   test('the consumer may receive and delete, but not send', () => {
