@@ -4,6 +4,7 @@ import { startDynamoLocal } from '../infra/local/dynamodb-local';
 import { benchBundles } from './bundles';
 import { benchCapacity } from './capacity';
 import { benchHttpLatency } from './http-latency';
+import { benchImport } from './import';
 import { benchReceiverAndThroughput, benchWriteUnits } from './ingest';
 import { printTable, writeResults, type Result } from './lib';
 
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
     results.push(await benchWriteUnits(ddb.endpoint));
     console.error('webhook receiver latency and CDNOW end-to-end throughput (about 2 minutes) ...');
     results.push(...(await benchReceiverAndThroughput(ddb.endpoint)));
+    console.error('bulk import of the CDNOW log ...');
+    results.push(await benchImport(ddb.endpoint));
   } finally {
     await ddb.stop();
   }
