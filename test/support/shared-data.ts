@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { IngestSource, RawDelivery } from '../../shared/domain/ingest';
 
@@ -6,7 +6,9 @@ import type { IngestSource, RawDelivery } from '../../shared/domain/ingest';
  * The project's shared fixtures and data sets live next to the repository (`../shared`, read only);
  * CRM_SHARED_DIR points elsewhere when the checkout is laid out differently.
  */
-export const SHARED_DIR = process.env.CRM_SHARED_DIR ?? resolve(__dirname, '..', '..', '..', 'shared');
+const BESIDE = resolve(__dirname, '..', '..', '..', 'shared');
+/** Falls back to the copies in test/fixtures/shared (the CDNOW data set, 285 KB) when ../shared is not there. */
+export const SHARED_DIR = process.env.CRM_SHARED_DIR ?? (existsSync(join(BESIDE, 'data', 'cdnow')) ? BESIDE : resolve(__dirname, '..', 'fixtures', 'shared'));
 export const readShared = (...path: string[]): string => readFileSync(join(SHARED_DIR, ...path), 'utf8');
 /** Webhook bodies kept in the repository (test/fixtures, copies of ../shared/fixtures). */
 export const readFixture = (...path: string[]): string => readFileSync(join(__dirname, '..', 'fixtures', ...path), 'utf8');
