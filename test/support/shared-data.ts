@@ -8,7 +8,7 @@ import type { IngestSource, RawDelivery } from '../../shared/domain/ingest';
  */
 const BESIDE = resolve(__dirname, '..', '..', '..', 'shared');
 /** Falls back to the copies in test/fixtures/shared (the CDNOW data set, 285 KB) when ../shared is not there. */
-export const SHARED_DIR = process.env.CRM_SHARED_DIR ?? (existsSync(join(BESIDE, 'data', 'cdnow')) ? BESIDE : resolve(__dirname, '..', 'fixtures', 'shared'));
+export const SHARED_DIR = process.env.CRM_SHARED_DIR || (existsSync(join(BESIDE, 'data', 'cdnow')) ? BESIDE : resolve(__dirname, '..', 'fixtures', 'shared'));
 export const readShared = (...path: string[]): string => readFileSync(join(SHARED_DIR, ...path), 'utf8');
 /** Webhook bodies kept in the repository (test/fixtures, copies of ../shared/fixtures). */
 export const readFixture = (...path: string[]): string => readFileSync(join(__dirname, '..', 'fixtures', ...path), 'utf8');
