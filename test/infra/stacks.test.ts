@@ -7,10 +7,9 @@ import { OUTBOX_ENTITY } from '../../shared/store/outbox';
 import { TABLE_DEFINITION } from '../../shared/store/table';
 import { pascal } from '../../infra/stacks/stateless-stack';
 import { WIRING, httpFunctions, type FunctionSpec } from '../../infra/wiring';
+import { type Json, type Resource, asArray, getAttId, ofType, refId } from './template-helpers';
 import { buildTestApp, TEST_SETTINGS, type TestApp } from './test-app';
 
-type Json = Record<string, any>; // CloudFormation fragments
-interface Resource { Type: string; Properties: Json; DependsOn?: string[] }
 
 let built: TestApp;
 let stateful: Template;
@@ -23,10 +22,6 @@ beforeAll(() => {
 });
 afterAll(() => built.cleanup());
 
-const ofType = (t: Template, type: string) => t.findResources(type) as Record<string, Resource>;
-const getAttId = (v: unknown): string | undefined => (v as Json | undefined)?.['Fn::GetAtt']?.[0];
-const refId = (v: unknown): string | undefined => (v as Json | undefined)?.Ref;
-const asArray = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
 /** Logical id of the Lambda function built for a wiring spec (found by its function name). */
 function functionId(spec: FunctionSpec): string {

@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { WIRING, type FunctionSpec } from '../../infra/wiring';
+import { type Json, asArray, getAttId, ofType, refId } from './template-helpers';
 import { buildTestApp, TEST_SETTINGS, type TestApp } from './test-app';
 
 /**
@@ -7,7 +8,6 @@ import { buildTestApp, TEST_SETTINGS, type TestApp } from './test-app';
  * the data key, TLS only, every object expiring after 7 days; only the functions whose spec
  * declares `blobs` get S3 actions, each on its one prefix with exactly its access.
  */
-type Json = Record<string, any>; // CloudFormation fragments
 interface Resource { Type: string; Properties: Json; DeletionPolicy?: string }
 
 let built: TestApp;
@@ -21,10 +21,6 @@ beforeAll(() => {
 });
 afterAll(() => built.cleanup());
 
-const ofType = (t: Template, type: string) => t.findResources(type) as Record<string, Resource>;
-const asArray = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
-const getAttId = (v: unknown): string | undefined => (v as Json | undefined)?.['Fn::GetAtt']?.[0];
-const refId = (v: unknown): string | undefined => (v as Json | undefined)?.Ref;
 
 function bucket(): [string, Resource] {
   const buckets = Object.entries(ofType(stateful, 'AWS::S3::Bucket'));

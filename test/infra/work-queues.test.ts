@@ -3,6 +3,7 @@ import { routeKey } from '../../shared/api/contract';
 import { queueUrlEnv } from '../../shared/runtime/message-queue';
 import { pascal } from '../../infra/stacks/stateless-stack';
 import { queueFunctions, WIRING, type FunctionSpec } from '../../infra/wiring';
+import { type Json, type Resource, asArray, getAttId, ofType, refId } from './template-helpers';
 import { buildTestApp, TEST_SETTINGS, type TestApp } from './test-app';
 
 /**
@@ -10,8 +11,6 @@ import { buildTestApp, TEST_SETTINGS, type TestApp } from './test-app';
  * DLQ per named queue, its one consumer with partial batch failures, SendMessage and the queue URL
  * for producers only, the webhook secrets for the receivers only, and routes without authorizer.
  */
-type Json = Record<string, any>; // CloudFormation fragments
-interface Resource { Type: string; Properties: Json }
 
 let built: TestApp;
 let stateful: Template;
@@ -24,10 +23,6 @@ beforeAll(() => {
 });
 afterAll(() => built.cleanup());
 
-const ofType = (t: Template, type: string) => t.findResources(type) as Record<string, Resource>;
-const getAttId = (v: unknown): string | undefined => (v as Json | undefined)?.['Fn::GetAtt']?.[0];
-const refId = (v: unknown): string | undefined => (v as Json | undefined)?.Ref;
-const asArray = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
 function fn(spec: FunctionSpec): { id: string; props: Json } {
   const hit = Object.entries(ofType(stateless, 'AWS::Lambda::Function')).find(([, r]) => r.Properties.FunctionName === `crm-${TEST_SETTINGS.stage}-${spec.name}`);
