@@ -75,6 +75,17 @@ export const customerSchema = once(() => {
 });
 const customerPage = once(() => pageOf(customerSchema()));
 
+/** The ways to find customers: the list route's query and the export filter take the same fields. */
+export const customerSearchFields = () => ({
+  email: z.optional(z.string().check(z.maxLength(254))),
+  phone: z.optional(z.string().check(z.maxLength(32))),
+  externalId: z.optional(z.string().check(z.maxLength(128))),
+  platform: z.optional(slug()),
+  store: z.optional(z.string().check(z.maxLength(255))),
+  platformId: z.optional(z.string().check(z.maxLength(128))),
+  name: z.optional(text(200)),
+});
+
 export const createCustomer = defineRoute({
   operationId: 'createCustomer',
   method: 'POST',
@@ -95,17 +106,7 @@ export const listCustomers = defineRoute({
   permission: 'customers:read',
   summary: 'List live customers newest first, or search by email, phone, external id, platform id or name prefix',
   tag: 'Customers',
-  query: () =>
-    z.strictObject({
-      ...pageQuery(),
-      email: z.optional(z.string().check(z.maxLength(254))),
-      phone: z.optional(z.string().check(z.maxLength(32))),
-      externalId: z.optional(z.string().check(z.maxLength(128))),
-      platform: z.optional(slug()),
-      store: z.optional(z.string().check(z.maxLength(255))),
-      platformId: z.optional(z.string().check(z.maxLength(128))),
-      name: z.optional(text(200)),
-    }),
+  query: () => z.strictObject({ ...pageQuery(), ...customerSearchFields() }),
   response: customerPage,
   status: 200,
 });

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { DEDUP_MODES, EXPORT_STATUSES, IMPORT_FORMATS, IMPORT_KINDS, IMPORT_STATUSES } from '../domain/transfers';
 import { defineRoute, once } from './contract';
-import { idParams, isoDateTime, slug, text } from './common';
+import { idParams, isoDateTime, text } from './common';
+import { customerSearchFields } from './customers';
 
 /**
  * Contracts of bulk import and export (批量导入导出). A job is a resource: create it, upload the
@@ -95,13 +96,7 @@ export const getImportErrors = defineRoute({
 const exportFilter = once(() =>
   z.strictObject({
     all: z.optional(z.boolean()),
-    email: z.optional(z.string().check(z.maxLength(254))),
-    phone: z.optional(z.string().check(z.maxLength(32))),
-    externalId: z.optional(z.string().check(z.maxLength(128))),
-    platform: z.optional(slug()),
-    store: z.optional(z.string().check(z.maxLength(255))),
-    platformId: z.optional(z.string().check(z.maxLength(128))),
-    name: z.optional(text(200)),
+    ...customerSearchFields(),
   }),
 );
 

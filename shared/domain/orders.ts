@@ -96,8 +96,3 @@ export function aggregateOrders(orders: StoredOrder[], today: string, version = 
   for (const o of orders) agg = applyContribution(agg, undefined, contribution(o), today).next;
   return { ...agg, version: version + 1 };
 }
-
-/** Average order value per currency (net spend / orders in that currency is not tracked; this is spend / all orders). */
-export function averageOrderValue(agg: Aggregates, currency: string): number {
-  return agg.orderCount === 0 ? 0 : Math.round((agg.spentMinor[currency] ?? 0) / agg.orderCount);
-}
