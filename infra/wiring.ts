@@ -47,6 +47,25 @@ export interface BlobAccess {
 /** Secrets a function may read besides the identity key (least privilege: granted per spec). */
 export type SecretName = 'webhooks';
 
+/**
+ * Which table stream records a stream consumer gets: one of the filters matches when the record's
+ * event is listed and every attribute of `match` has that string value in the named image. The
+ * CDK stack turns these into the event source's filter criteria; the local poller applies them.
+ */
+export interface StreamFilter {
+  events: readonly ('INSERT' | 'MODIFY' | 'REMOVE')[];
+  image: 'NewImage' | 'OldImage';
+  match: Readonly<Record<string, string>>;
+}
+
+export function streamRecordMatches(filters: readonly StreamFilter[], r: { eventName?: string; dynamodb?: { NewImage?: unknown; OldImage?: unknown } }): boolean {
+  return filters.some((f) => {
+    if (!f.events.includes(r.eventName as 'INSERT')) return false;
+    const image = r.dynamodb?.[f.image] as Record<string, { S?: string }> | undefined;
+    return !!image && Object.entries(f.match).every(([k, v]) => image[k]?.S === v);
+  });
+}
+
 export interface FunctionSpec {
   /** Logical name, kebab-case; the Lambda, queue and alarm names derive from it. */
   name: string;
@@ -62,8 +81,8 @@ export interface FunctionSpec {
   blobs?: BlobAccess;
   /** Extra secrets it reads (`webhooks`: CRM_WEBHOOK_SECRETS_ARN). */
   secrets?: readonly SecretName[];
-  /** Reads the table's stream (outbox items only). */
-  stream?: { batchSize: number; maxRetries: number };
+  /** Reads the table's stream: the records its filters match. */
+  stream?: { batchSize: number; maxRetries: number; filters: readonly StreamFilter[] };
   schedule?: { everyMinutes: number };
   /** Table access the function gets (least privilege). */
   table: 'read' | 'write';
@@ -119,8 +138,18 @@ export const WIRING: readonly FunctionSpec[] = [
   {
     name: 'outbox-relay',
     entry: 'functions/workers/outbox-relay.ts',
-    stream: { batchSize: 100, maxRetries: 10 },
-    table: 'read',
+    stream: {
+      batchSize: 100,
+      maxRetries: 10,
+      filters: [
+        { events: ['INSERT'], image: 'NewImage', match: { entity: 'event' } },
+        { events: ['INSERT', 'MODIFY'], image: 'NewImage', match: { entity: 'order' } },
+        { events: ['REMOVE'], image: 'OldImage', match: { entity: 'order' } },
+        { events: ['INSERT'], image: 'NewImage', match: { entity: 'customer', createdVia: 'ingest' } },
+      ],
+    },
+    // Writes the customer aggregates the order projection keeps.
+    table: 'write',
     publishes: true,
   },
   {

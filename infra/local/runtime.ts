@@ -9,7 +9,7 @@ import { LocalBlobStore } from '../../shared/runtime/local-blob-store';
 import { TRANSFER_RETENTION_DAYS } from '../../shared/domain/transfers';
 import type { MessageQueue } from '../../shared/runtime/message-queue';
 import { createDocumentClient } from '../../shared/store/client';
-import { consumerFunctions, queueFunctions, WIRING, type ConsumerSpec, type FunctionSpec } from '../wiring';
+import { consumerFunctions, queueFunctions, streamRecordMatches, WIRING, type ConsumerSpec, type FunctionSpec } from '../wiring';
 import { ensureTable, LOCAL_CREDENTIALS, startDynamoLocal, type DynamoLocal } from './dynamodb-local';
 import { startHttpServer, type LocalAdmin, type LocalHttpServer } from './http-server';
 import { invoke, LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-host';
@@ -155,6 +155,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       ...(opts.streamPollMs ? { intervalMs: opts.streamPollMs } : {}),
       // Only a persisted table outlives this process: remember where its stream was read up to.
       ...(opts.dataDir ? { checkpointFile: join(stateDir, `stream-checkpoints-${tableName}-${createHash('sha256').update(resolve(opts.dataDir)).digest('hex').slice(0, 12)}.json`) } : {}),
+      filter: (r) => streamRecordMatches(relay.stream.filters, r),
       invoke: (event) => invoke(relay, event),
       onError: (what, err) => say('error', what, { error: err instanceof Error ? err.message : String(err) }),
     });

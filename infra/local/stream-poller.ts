@@ -28,7 +28,10 @@ export interface StreamPollerOptions {
   intervalMs?: number;
   /** JSON file remembering each shard's last processed sequence number (for persisted tables). */
   checkpointFile?: string;
-  invoke: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void | unknown>;
+  /** The event source's filter criteria: records it rejects are skipped (and checkpointed). */
+  filter?: (r: DynamoDBRecord) => boolean;
+  /** `replay` is set when dead-lettered records are handed back (`replayDeadLetters`). */
+  invoke: (event: DynamoDBStreamEvent & { replay?: boolean }) => Promise<DynamoDBBatchResponse | void | unknown>;
   onError?: (what: string, err: unknown) => void;
 }
 
@@ -91,7 +94,7 @@ export class StreamPoller {
 
   private async cycle(): Promise<void> {
     try {
-      for (const batch of this.replays.splice(0, this.replays.length)) await this.deliver(batch);
+      for (const batch of this.replays.splice(0, this.replays.length)) await this.deliver(batch, true);
       await this.refreshShards();
       for (const s of this.shards.values()) {
         const parent = s.parentId ? this.shards.get(s.parentId) : undefined;
@@ -155,7 +158,8 @@ export class StreamPoller {
         delete s.iterator; // expired or invalid: the next cycle asks for a new one from the checkpoint
         throw err;
       }
-      const records = (res.Records ?? []).map((r) => this.toLambdaRecord(r));
+      const read = (res.Records ?? []).map((r) => this.toLambdaRecord(r));
+      const records = this.opts.filter ? read.filter(this.opts.filter) : read;
       if (res.NextShardIterator) s.iterator = res.NextShardIterator;
       else {
         delete s.iterator;
@@ -164,10 +168,12 @@ export class StreamPoller {
       if (records.length) {
         this.recordsSeen += records.length;
         await this.deliver(records);
-        s.lastSeq = records[records.length - 1]!.dynamodb!.SequenceNumber!;
+      }
+      if (read.length) {
+        s.lastSeq = read[read.length - 1]!.dynamodb!.SequenceNumber!;
         this.saveCheckpoints();
       }
-      if (records.length === 0 || s.finished) return;
+      if (read.length === 0 || s.finished) return;
     }
   }
 
@@ -184,13 +190,22 @@ export class StreamPoller {
     } as DynamoDBRecord;
   }
 
-  private async deliver(records: DynamoDBRecord[]): Promise<void> {
+  /** Reads every shard up to its end now, delivering what it finds (tests, benchmarks). */
+  async drain(): Promise<void> {
+    for (;;) {
+      const seen = this.recordsSeen;
+      await this.cycle();
+      if (this.recordsSeen === seen) return;
+    }
+  }
+
+  private async deliver(records: DynamoDBRecord[], replay = false): Promise<void> {
     let batch = records;
     for (let attempt = 0; ; attempt++) {
       let failedAt = -1;
       let error = 'reported in batchItemFailures';
       try {
-        const res = (await this.opts.invoke({ Records: batch })) as DynamoDBBatchResponse | undefined;
+        const res = (await this.opts.invoke({ Records: batch, ...(replay ? { replay } : {}) })) as DynamoDBBatchResponse | undefined;
         const first = res?.batchItemFailures?.[0]?.itemIdentifier;
         if (res?.batchItemFailures?.length) {
           const idx = batch.findIndex((r) => r.dynamodb?.SequenceNumber === first);

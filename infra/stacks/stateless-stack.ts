@@ -176,7 +176,7 @@ export class StatelessStack extends Stack {
     });
   }
 
-  /** The outbox relay: committed outbox items only (INSERT of entity=event), retried in halves, then parked. */
+  /** The stream relay: the records its wiring filters match, retried in halves, then parked. */
   private wireStream(spec: FunctionSpec, stream: NonNullable<FunctionSpec['stream']>, fn: CrmFunction): void {
     const { table } = this;
     const { key } = this.stateful;
@@ -189,12 +189,12 @@ export class StatelessStack extends Stack {
         bisectBatchOnError: true,
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(dlq),
-        filters: [
+        filters: stream.filters.map((f) =>
           lambda.FilterCriteria.filter({
-            eventName: lambda.FilterRule.isEqual('INSERT'),
-            dynamodb: { NewImage: { entity: { S: lambda.FilterRule.isEqual(OUTBOX_ENTITY) } } },
+            eventName: f.events.length === 1 ? lambda.FilterRule.isEqual(f.events[0]!) : lambda.FilterRule.or(...f.events),
+            dynamodb: { [f.image]: Object.fromEntries(Object.entries(f.match).map(([k, v]) => [k, { S: lambda.FilterRule.isEqual(v) }])) },
           }),
-        ],
+        ),
       }),
     );
     this.dlqs.push({ name: spec.name, dlq, source: { kind: 'Stream', arn: this.stateful.table.tableStreamArn! } });

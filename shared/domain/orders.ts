@@ -1,4 +1,6 @@
 import type { NormalizedOrder, OrderStatus } from './ingest';
+import type { TimelineEntry } from './interaction';
+import { formatMinor } from './money';
 
 /**
  * Orders and the customer aggregates they add up to. Pure rules, exact under at-least-once
@@ -95,4 +97,28 @@ export function aggregateOrders(orders: StoredOrder[], today: string, version = 
   let agg: Aggregates = { ...EMPTY_AGGREGATES, version };
   for (const o of orders) agg = applyContribution(agg, undefined, contribution(o), today).next;
   return { ...agg, version: version + 1 };
+}
+
+/** How an order shows on its customer's timeline (the order item is the timeline item). */
+export function orderTimelineEntry(o: StoredOrder, id: string): TimelineEntry {
+  return {
+    id,
+    kind: 'order',
+    occurredAt: o.placedAt,
+    summary: `Order ${o.orderNumber ?? o.orderId} ${o.status}, ${formatMinor(o.totalMinor, o.currency)} ${o.currency}`,
+    data: { platform: o.platform, store: o.store, orderId: o.orderId, status: o.status, totalMinor: o.totalMinor, currency: o.currency, items: o.lines.length, channel: o.channel },
+  };
+}
+
+/** Earliest and latest placed time of the orders that count (the recompute path of a lost boundary). */
+export function orderSpan(orders: readonly StoredOrder[]): { firstOrderAt?: string; lastOrderAt?: string } {
+  let first: string | undefined;
+  let last: string | undefined;
+  for (const o of orders) {
+    const c = contribution(o);
+    if (!c) continue;
+    if (!first || c.placedAt < first) first = c.placedAt;
+    if (!last || c.placedAt > last) last = c.placedAt;
+  }
+  return { ...(first ? { firstOrderAt: first } : {}), ...(last ? { lastOrderAt: last } : {}) };
 }

@@ -19,7 +19,7 @@ export function profileItem(c: Customer): Record<string, unknown> {
 }
 
 export function customerFromItem(item: Record<string, unknown>): Customer {
-  const { mergeLock: _lock, ...rest } = stripKeys<Customer & { mergeLock?: string }>(item);
+  const { mergeLock: _lock, createdVia: _via, correlationId: _corr, ...rest } = stripKeys<Customer & { mergeLock?: string; createdVia?: string; correlationId?: string }>(item);
   return rest;
 }
 

@@ -1,7 +1,7 @@
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Customer } from '../domain/customer';
 import { ConflictError, NotFoundError } from '../domain/errors';
-import type { Identity } from '../domain/identity';
+import { platformIdentity, type Identity, type IdentityKind } from '../domain/identity';
 import type { EventEnvelope } from '../events/envelope';
 import type { Db } from './client';
 import { customerFromItem, diffClaims, identityClaims, identityItem, profileItem, type IdentityClaim } from './customer-items';
@@ -44,9 +44,62 @@ export class CustomersRepo {
     await transactWrite(this.db, items, this.identityConflict(claims, 1));
   }
 
+  /**
+   * Creates a profile without a transaction (the ingest worker's path, where a flash sale creates
+   * thousands): identity claims first, strongest first, then the profile. A claim is taken when it
+   * is free or already this profile's, so a retry after a crash finishes the job. When the
+   * strongest identity belongs to someone else, nothing is written (`takenBy`); a weaker identity
+   * that does is left off the profile (`dropped`, a duplicate candidate). The profile carries
+   * `createdVia: 'ingest'`: its first write becomes CustomerCreated on the stream.
+   */
+  async createClaimFirst(c: Customer, correlationId: string): Promise<{ takenBy: string } | { created: boolean; customer: Customer; dropped: { identity: Identity; owner: string }[] }> {
+    const claims = identityClaims(c, this.hash).sort((a, b) => STRENGTH.indexOf(a.identity.kind) - STRENGTH.indexOf(b.identity.kind));
+    const dropped: { identity: Identity; owner: string }[] = [];
+    for (const [i, cl] of claims.entries()) {
+      try {
+        await this.db.doc.send(
+          new PutCommand({
+            TableName: this.db.tableName,
+            Item: identityItem(cl, c.id, c.createdAt),
+            ConditionExpression: 'attribute_not_exists(PK) OR customerId = :id',
+            ExpressionAttributeValues: { ':id': c.id },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+      } catch (e) {
+        if ((e as { name?: string }).name !== 'ConditionalCheckFailedException') throw e;
+        const owner = (e as { Item?: Record<string, { S?: string }> }).Item?.customerId?.S ?? (await this.findIdByIdentity(cl.identity)) ?? '';
+        if (i === 0) return { takenBy: owner };
+        dropped.push({ identity: cl.identity, owner });
+      }
+    }
+    const customer = withoutIdentities(c, dropped.map((d) => d.identity));
+    try {
+      await this.db.doc.send(
+        new PutCommand({
+          TableName: this.db.tableName,
+          Item: { ...profileItem(customer), createdVia: 'ingest', correlationId },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return { created: true, customer, dropped };
+    } catch (e) {
+      if ((e as { name?: string }).name !== 'ConditionalCheckFailedException') throw e;
+      return { created: false, customer, dropped };
+    }
+  }
+
   async get(id: string, opts: { consistent?: boolean } = {}): Promise<Customer | undefined> {
     const res = await this.db.doc.send(new GetCommand({ TableName: this.db.tableName, Key: { PK: customerPk(id), SK: SK.profile }, ConsistentRead: opts.consistent ?? true }));
     return res.Item ? customerFromItem(res.Item) : undefined;
+  }
+
+  /** Is a merge holding this profile (its partition items may be on the move)? */
+  async isLocked(id: string): Promise<boolean> {
+    const res = await this.db.doc.send(
+      new GetCommand({ TableName: this.db.tableName, Key: { PK: customerPk(id), SK: SK.profile }, ConsistentRead: true, ProjectionExpression: 'mergeLock' }),
+    );
+    return !!res.Item?.mergeLock;
   }
 
   async require(id: string): Promise<Customer> {
@@ -167,4 +220,18 @@ export class CustomersRepo {
     );
     return { items: (res.Items ?? []).map(customerFromItem), ...(res.LastEvaluatedKey ? { lastKey: res.LastEvaluatedKey } : {}) };
   }
+}
+
+/** Which identity decides who a new profile is when its identities disagree. */
+const STRENGTH: readonly IdentityKind[] = ['platform', 'external', 'email', 'phone'];
+
+function withoutIdentities(c: Customer, ids: Identity[]): Customer {
+  if (ids.length === 0) return c;
+  const out: Customer = { ...c, platformIds: c.platformIds.filter((p) => !ids.some((i) => i.kind === 'platform' && i.value === platformIdentity(p.platform, p.store, p.id))) };
+  for (const i of ids) {
+    if (i.kind === 'email' && out.email === i.value) delete out.email;
+    if (i.kind === 'phone' && out.phone === i.value) delete out.phone;
+    if (i.kind === 'external' && out.externalId === i.value) delete out.externalId;
+  }
+  return out;
 }

@@ -3,7 +3,7 @@
  *
  * A customer's partition holds everything the 360 view needs, ordered so that one descending
  * Query returns the header items (`~...`: profile, aggregates, segment and open-ticket refs)
- * first and then the newest timeline entries (`T#<ulid>`); orders (`O#`) sort below both.
+ * first and then the newest timeline entries (`T#<ulid>`), orders among them.
  */
 import type { IdentityKind } from '../domain/identity';
 
@@ -39,15 +39,12 @@ export const deliveryPk = (source: string, sourceId: string, deliveryId: string)
 export const DELIVERY_SK = 'WHD';
 
 /**
- * Orders: one item per platform order (canonical, found by its platform id), listed per customer
- * by time through GSI1. The customer's partition holds the aggregates and a timeline entry.
+ * Orders live in their customer's partition as timeline items (`T#<entry id>`, entity `order`), so
+ * the 360 view and the timeline show them and a merge moves them with the rest of the partition.
+ * A small pointer item per platform order (`ORD#...`) finds an order from its platform id.
  */
-export const orderKey = (platform: string, store: string, orderId: string) => ({ PK: `ORD#${platform}#${store}#${orderId}`, SK: 'ORDER' });
-export const customerOrdersKeys = (customerId: string, placedAt: string, platform: string, store: string, orderId: string) => ({
-  GSI1PK: `CORD#${customerId}`,
-  GSI1SK: `${placedAt}#${platform}#${store}#${orderId}`,
-});
-export const customerOrdersPk = (customerId: string) => `CORD#${customerId}`;
+export const orderRefKey = (platform: string, store: string, orderId: string) => ({ PK: `ORD#${platform}#${store}#${orderId}`, SK: 'ORDER' });
+export const orderItemKey = (customerId: string, entryId: string) => ({ PK: customerPk(customerId), SK: timelineSk(entryId) });
 
 /** Checkouts, and the time-bucketed index of those due to be declared abandoned (GSI2). */
 export const checkoutKey = (platform: string, store: string, checkoutId: string) => ({ PK: `CHK#${platform}#${store}#${checkoutId}`, SK: 'CHECKOUT' });

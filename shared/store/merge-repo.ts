@@ -95,10 +95,12 @@ export class MergeRepo {
   /** Moves the partition items whose trail ends (or not) with `mergeId` from one customer to another. */
   private async moveItems(fromId: string, toId: string, select: (item: Record<string, unknown>) => boolean, trail: (t: string[]) => string[]): Promise<number> {
     const items = (await this.partition.partitionItems(fromId)).filter((i) => isMovableSk(i.SK as string) && select(i));
+    // `movedAt` tells the stream projection that an order arriving this way is not a new order.
+    const movedAt = new Date().toISOString();
     for (let i = 0; i < items.length; i += MOVE_CHUNK) {
       const chunk = items.slice(i, i + MOVE_CHUNK);
       const ops: TransactItem[] = chunk.flatMap((item) => [
-        { Put: { TableName: this.db.tableName, Item: { ...item, PK: customerPk(toId), mergeTrail: trail((item.mergeTrail as string[]) ?? []) } } },
+        { Put: { TableName: this.db.tableName, Item: { ...item, PK: customerPk(toId), mergeTrail: trail((item.mergeTrail as string[]) ?? []), movedAt } } },
         { Delete: { TableName: this.db.tableName, Key: { PK: item.PK, SK: item.SK } } },
       ]);
       await transactWrite(this.db, ops, () => new ConflictError('Items changed while being moved; retry.'));

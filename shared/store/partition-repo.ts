@@ -9,6 +9,8 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { customerPk, SK, stripKeys, timelineSk } from './keys';
 import { outboxPut } from './outbox';
 import { transactWrite } from './transact';
+import { ORDER_ENTITY, orderFromItem } from './orders-repo';
+import { orderTimelineEntry } from '../domain/orders';
 
 export const TIMELINE_ENTITY = 'timeline';
 
@@ -155,6 +157,7 @@ export class PartitionRepo {
 }
 
 function toEntry(item: Record<string, unknown>): TimelineEntry {
+  if (item.entity === ORDER_ENTITY) return orderTimelineEntry(orderFromItem(item), (item.SK as string).slice(SK.timelinePrefix.length));
   const { id, kind, occurredAt, summary, data } = item as unknown as TimelineEntry;
   return { id, kind, occurredAt, summary, data };
 }

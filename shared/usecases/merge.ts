@@ -4,7 +4,7 @@ import type { MergeRecord } from '../store/merge-repo';
 import { countMetric } from '../runtime/observability';
 import { event, requireLive, type Ctx } from './customers';
 import { DuplicatesRepo } from '../store/duplicates-repo';
-import { recomputeAggregates } from './aggregates';
+import { orderRefKey } from '../store/keys';
 
 /**
  * Merge `sourceId` into `targetId`. Asking again for a merge that crashed half-way resumes it
@@ -26,20 +26,27 @@ export async function mergeCustomers(ctx: Ctx, targetId: string, sourceId: strin
   } else {
     [target, source] = await Promise.all([deps.customers.require(targetId), deps.customers.require(sourceId)]);
   }
-  const movedItems = (await deps.merges.moveForMerge(record)) + (await moveOrders(ctx, record));
+  const movedItems = await deps.merges.moveForMerge(record);
+  await repointOrders(ctx, targetId);
   const now = deps.clock.now().toISOString();
   const { merged } = planMerge(target, source, now);
   await deps.merges.complete(record, merged, source, event(ctx, 'CustomerMerged', { customerId: targetId, sourceId, mergeId: record.id }, now));
-  // Orders first seen for the source while the merge ran follow it; then both totals are rebuilt.
-  await moveOrders(ctx, record);
-  await Promise.all([recomputeAggregates(ctx, targetId), recomputeAggregates(ctx, sourceId)]);
+  // Items (orders) first seen for the source while the merge ran follow it. Both customers'
+  // aggregates follow the moved orders through the stream (projections/orders.ts).
+  if (await deps.merges.moveForMerge(record)) await repointOrders(ctx, targetId);
   await deps.duplicates.resolve(DuplicatesRepo.idOf(targetId, sourceId), 'merged', ctx.actorId, now).catch(() => undefined);
   countMetric('CustomersMerged');
   return { merge: { ...record, status: 'done' }, customer: merged, movedItems };
 }
 
-function moveOrders(ctx: Ctx, record: MergeRecord): Promise<number> {
-  return ctx.deps.orders.moveOrders(record.sourceId, record.targetId, () => true, (t) => [...t, record.id]);
+/** Points the order pointers at the partition their orders are in now (after a move). */
+async function repointOrders(ctx: Ctx, customerId: string): Promise<void> {
+  const orders = await ctx.deps.orders.listByCustomer(customerId);
+  const refs = await ctx.deps.orders.refs(orders);
+  for (const o of orders) {
+    const ref = refs.get(orderRefKey(o.platform, o.store, o.orderId).PK);
+    if (!ref || ref.customerId !== customerId || ref.entryId !== o.entryId) await ctx.deps.orders.repoint(o, { customerId, entryId: o.entryId });
+  }
 }
 
 async function findOpenMerge(ctx: Ctx, targetId: string, sourceId: string): Promise<MergeRecord | undefined> {
@@ -60,14 +67,13 @@ export async function unmergeCustomers(ctx: Ctx, targetId: string, mergeId: stri
     target = await deps.customers.require(targetId);
   }
   await deps.merges.moveForUndo(record);
-  await deps.orders.moveOrders(targetId, record.sourceId, (o) => (o.mergeTrail ?? []).at(-1) === record.id, (t) => t.slice(0, -1));
+  await repointOrders(ctx, record.sourceId);
   const now = deps.clock.now().toISOString();
   const reverted = revertMerge(target, record.plan, now);
   const source = await deps.customers.require(record.sourceId);
   const restored: Customer = { ...record.sourceSnapshot, status: 'active', updatedAt: now, version: source.version + 1 };
   delete restored.mergedInto;
   await deps.merges.completeUndo(record, reverted, restored, event(ctx, 'CustomerUnmerged', { customerId: targetId, sourceId: record.sourceId, mergeId }, now), now);
-  await Promise.all([recomputeAggregates(ctx, targetId), recomputeAggregates(ctx, record.sourceId)]);
   countMetric('CustomersUnmerged');
   return { merge: { ...record, status: 'undone', undoneAt: now }, customer: reverted, restored };
 }

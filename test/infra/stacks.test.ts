@@ -158,7 +158,7 @@ describe('functions', () => {
 });
 
 describe('event delivery', () => {
-  test('the outbox relay reads committed outbox items from the stream, bisects and parks failures', () => {
+  test('the stream relay reads outbox items, order changes and ingest-created profiles from the stream, bisects and parks failures', () => {
     const relay = WIRING.find((s) => s.stream)!;
     stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: functionId(relay) },
@@ -169,7 +169,14 @@ describe('event delivery', () => {
       BisectBatchOnFunctionError: true,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } } },
-      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: [OUTBOX_ENTITY] } } } }) }] },
+      FilterCriteria: {
+        Filters: [
+          { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: [OUTBOX_ENTITY] } } } },
+          { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { entity: { S: ['order'] } } } },
+          { eventName: ['REMOVE'], dynamodb: { OldImage: { entity: { S: ['order'] } } } },
+          { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['customer'] }, createdVia: { S: ['ingest'] } } } },
+        ].map((p) => ({ Pattern: JSON.stringify(p) })),
+      },
     });
   });
 

@@ -3,7 +3,7 @@ import type { Deps } from '../../shared/runtime/deps';
 import { createCustomer, deleteCustomer, purgeRecycleBin, restoreCustomer, updateCustomer } from '../../shared/usecases/customers';
 import { logInteraction } from '../../shared/usecases/interactions';
 import { testDeps } from '../support/db';
-import { allItems, ctxOf, outboxTypes } from './helpers';
+import { allItems, ctxOf, publishedTypes } from './helpers';
 
 let deps: Deps;
 beforeAll(async () => {
@@ -25,7 +25,7 @@ describe('create and dedup', () => {
     const c = await createCustomer(ctxOf(d), { name: 'Ann', email: 'ann@example.com', phone: '+8613800000001' });
     expect(await d.customers.findIdByIdentity({ kind: 'email', value: 'ann@example.com' })).toBe(c.id);
     expect(await d.customers.findIdByIdentity({ kind: 'phone', value: '+8613800000001' })).toBe(c.id);
-    expect(await outboxTypes(d)).toEqual(['CustomerCreated']);
+    expect(await publishedTypes(d)).toEqual(['CustomerCreated']);
     const keys = (await allItems(d)).map((i) => String(i.PK));
     expect(keys.join(' ')).not.toContain('ann@example.com');
     expect(keys.join(' ')).not.toContain('13800000001');
@@ -130,6 +130,6 @@ describe('recycle bin', () => {
     expect(await purgeRecycleBin(ctxOf(at(day31)))).toBe(1);
     await expect(d.customers.require(c.id)).rejects.toBeInstanceOf(NotFoundError);
     expect(await d.partition.partitionItems(c.id)).toEqual([]);
-    expect((await outboxTypes(d)).slice(-2)).toEqual(['CustomerDeleted', 'CustomerPurged']);
+    expect((await publishedTypes(d)).slice(-2)).toEqual(['CustomerDeleted', 'CustomerPurged']);
   });
 });

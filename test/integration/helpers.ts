@@ -1,13 +1,16 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { CapturingPublisher } from '../support/db';
+import { drainStream } from '../support/stream';
 import type { Deps } from '../../shared/runtime/deps';
 import type { Ctx } from '../../shared/usecases/customers';
 
 export const ctxOf = (deps: Deps, actorId = 'tester'): Ctx => ({ deps, correlationId: 'it-corr', actorId });
 
-/** Outbox items written so far (a Scan is fine in a test: it verifies, it is not an access pattern). */
-export async function outboxTypes(deps: Deps): Promise<string[]> {
-  const res = await deps.db.doc.send(new ScanCommand({ TableName: deps.db.tableName, FilterExpression: 'entity = :e', ExpressionAttributeValues: { ':e': 'event' } }));
-  return (res.Items ?? []).sort((a, b) => (a.event.id < b.event.id ? -1 : 1)).map((i) => i.event.type as string);
+/** Types of the events published so far (the stream drained through the relay first), in publish (stream) order. */
+export async function publishedTypes(deps: Deps): Promise<string[]> {
+  await drainStream(deps);
+  const publisher = (await deps.publisher!()) as CapturingPublisher;
+  return publisher.events.map((e) => e.type);
 }
 
 export async function allItems(deps: Deps): Promise<Record<string, unknown>[]> {

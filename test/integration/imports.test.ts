@@ -1,3 +1,4 @@
+import { drainStream } from '../support/stream';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,11 +163,12 @@ describe('resuming after a crash', () => {
 
     const crashing = await world();
     const id = await upload(crashing, { kind: 'orders', format: 'csv' }, csv);
-    crashOnce(crashing.orders, 'saveOrder', 13);
+    crashOnce(crashing.orders, 'put', 13);
     await expect(run(crashing, id, { maxRows: 5 })).rejects.toThrow('simulated crash');
     const b = await run(crashing, id, { maxRows: 5 });
     expect(b.job.counters).toEqual(a.job.counters);
 
+    await Promise.all([drainStream(clean), drainStream(crashing)]);
     for (let k = 0; k < 4; k++) {
       const who = async (d: Deps) => d.orders.aggregates((await d.customers.findIdByIdentity({ kind: 'email', value: `buyer${k}@example.com` }))!);
       const [x, y] = [await who(clean), await who(crashing)];
@@ -193,6 +195,7 @@ describe('JSON lines', () => {
     const { job } = await run(deps, await upload(deps, { kind: 'orders', format: 'jsonl', mapping }, jsonl));
     expect(job.counters).toEqual({ read: 3, imported: 2, merged: 0, skipped: 0, failed: 1 });
     const customerId = (await deps.customers.findIdByIdentity({ kind: 'email', value: 'j@example.com' }))!;
+    await drainStream(deps);
     expect((await deps.orders.aggregates(customerId)).spentMinor).toEqual({ USD: 2499 });
     expect(await errorReport(deps, job)).toContain('4,currency,is required');
   });

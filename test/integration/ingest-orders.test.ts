@@ -1,8 +1,9 @@
+import { drainStream } from '../support/stream';
 import type { NormalizedOrder } from '../../shared/domain/ingest';
 import type { Deps } from '../../shared/runtime/deps';
 import { ingestOrder, ingestRefund } from '../../shared/usecases/ingest/ingest-order';
 import { testDeps } from '../support/db';
-import { ctxOf, outboxTypes } from './helpers';
+import { ctxOf, publishedTypes } from './helpers';
 
 let deps: Deps;
 beforeAll(async () => {
@@ -41,12 +42,14 @@ describe('ingesting orders', () => {
     expect(customerId).toBeDefined();
     const c = await d.customers.require(customerId!);
     expect(c).toMatchObject({ email: 'buyer@example.com', sourceChannel: 'shopify', name: 'Buyer One' });
+    await drainStream(d);
     expect(await d.orders.aggregates(customerId!)).toMatchObject({ orderCount: 1, spentMinor: { AUD: 5945 }, firstOrderAt: '2026-03-01T10:00:00.000Z', days: { '2026-03-01': 1 } });
     expect(await ingestOrder(ctxOf(d), order(), dl)).toBe('duplicate');
     expect(await ingestOrder(ctxOf(d), order(), delivery())).toBe('stale');
+    await drainStream(d);
     expect((await d.orders.aggregates(customerId!)).orderCount).toBe(1);
     expect((await d.partition.timeline(customerId!, 10)).items.map((e) => e.kind)).toEqual(['order']);
-    expect(await outboxTypes(d)).toEqual(['CustomerCreated', 'OrderPlaced']);
+    expect(await publishedTypes(d)).toEqual(['CustomerCreated', 'OrderPlaced']);
   });
 
   it('ends in the same state whatever order create, update and an older update arrive in', async () => {
@@ -59,7 +62,9 @@ describe('ingesting orders', () => {
     expect(await ingestOrder(ctxOf(d), v1, delivery())).toBe('stale');
     const o = await d.orders.get('shopify', 'shop.example', 'o2');
     expect(o?.status).toBe('cancelled');
+    await drainStream(d);
     expect(await d.orders.aggregates(o!.customerId)).toMatchObject({ orderCount: 0, spentMinor: {} });
+    await drainStream(d);
     expect((await d.orders.aggregates(o!.customerId)).firstOrderAt).toBeUndefined();
   });
 
@@ -71,6 +76,7 @@ describe('ingesting orders', () => {
     expect(await ingestRefund(ctxOf(d), r, delivery())).toBe('stale');
     const o = await d.orders.get('shopify', 'shop.example', 'o3');
     expect(o?.status).toBe('partially_refunded');
+    await drainStream(d);
     expect(await d.orders.aggregates(o!.customerId)).toMatchObject({ orderCount: 1, spentMinor: { AUD: 4945 }, refundedMinor: { AUD: 1000 } });
     await expect(ingestRefund(ctxOf(d), { ...r, orderId: 'nope' }, delivery())).rejects.toThrow(/not seen yet/);
   });
@@ -82,6 +88,7 @@ describe('ingesting orders', () => {
       Array.from({ length: 6 }, (_, i) => ingestOrder(ctxOf(d), order({ platform: 'woocommerce', store: 'w', orderId: `r${i}`, identity, totalMinor: 100 * (i + 1) }), { ...delivery(), source: 'woocommerce' })),
     );
     const id = await d.customers.findIdByIdentity({ kind: 'email', value: 'race@example.com' });
+    await drainStream(d);
     expect(await d.orders.aggregates(id!)).toMatchObject({ orderCount: 6, spentMinor: { AUD: 2100 } });
     expect((await d.orders.listByCustomer(id!)).length).toBe(6);
   });
@@ -110,6 +117,7 @@ describe('merge and orders', () => {
     const dup = (await d.customers.findIdByIdentity({ kind: 'email', value: 'dup@example.com' }))!;
 
     const r = await mergeCustomers(ctxOf(d), keep, dup);
+    await drainStream(d);
     expect(await d.orders.aggregates(keep)).toMatchObject({ orderCount: 3, spentMinor: { AUD: 6000 }, firstOrderAt: '2026-01-01T00:00:00.000Z', lastOrderAt: '2026-04-01T00:00:00.000Z' });
     expect((await d.orders.listByCustomer(dup)).length).toBe(0);
     expect((await d.partition.timeline(keep, 10)).items.filter((e) => e.kind === 'order')).toHaveLength(3);
@@ -118,7 +126,9 @@ describe('merge and orders', () => {
     expect((await d.orders.get('shopify', 'shop.example', 'm3'))?.customerId).toBe(keep);
 
     await unmergeCustomers(ctxOf(d), keep, r.merge.id);
+    await drainStream(d);
     expect(await d.orders.aggregates(keep)).toMatchObject({ orderCount: 1, spentMinor: { AUD: 1000 } });
+    await drainStream(d);
     expect(await d.orders.aggregates(dup)).toMatchObject({ orderCount: 2, spentMinor: { AUD: 5000 } });
     expect((await d.orders.get('shopify', 'shop.example', 'm3'))?.customerId).toBe(dup);
     const orderEntries = async (id: string) => (await d.partition.timeline(id, 10)).items.filter((e) => e.kind === 'order').map((e) => e.data.orderId).sort();

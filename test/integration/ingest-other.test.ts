@@ -3,7 +3,7 @@ import type { Deps } from '../../shared/runtime/deps';
 import { ingestOrder } from '../../shared/usecases/ingest/ingest-order';
 import { abandonCheckouts, ingestBehaviour, ingestCheckout, ingestCustomer, ingestPrivacy } from '../../shared/usecases/ingest/ingest-other';
 import { testDeps } from '../support/db';
-import { ctxOf, outboxTypes } from './helpers';
+import { ctxOf, publishedTypes } from './helpers';
 
 let n = 0;
 const delivery = () => ({ source: 'shopify', sourceId: 's', deliveryId: `x${++n}` });
@@ -31,7 +31,7 @@ describe('checkouts', () => {
     expect(await abandonCheckouts(ctxOf(at(d, '2026-05-01T11:00:30.000Z')))).toBe(1);
     expect(await abandonCheckouts(ctxOf(at(d, '2026-05-01T12:00:00.000Z')))).toBe(0);
     expect((await d.checkouts.get('shopify', 's', 'k1'))?.status).toBe('abandoned');
-    expect(await outboxTypes(d)).toEqual(['CustomerCreated', 'CheckoutStarted', 'CheckoutAbandoned']);
+    expect(await publishedTypes(d)).toEqual(['CustomerCreated', 'CheckoutStarted', 'CheckoutAbandoned']);
   });
 
   it('moves the abandon time with each update and never abandons a checkout an order completed', async () => {
@@ -76,6 +76,6 @@ describe('customers, behaviour and privacy deliveries', () => {
     const d = await testDeps();
     await ingestCustomer(ctxOf(d), { type: 'customer', identity, occurredAt: '2026-05-01T00:00:00Z' }, delivery());
     expect(await ingestPrivacy(ctxOf(d), { type: 'privacy', request: 'customer_redact', platform: 'shopify', store: 's', identity, occurredAt: '2026-05-03T00:00:00Z' }, delivery())).toBe('applied');
-    expect((await outboxTypes(d)).slice(-1)).toEqual(['PrivacyRequestReceived']);
+    expect((await publishedTypes(d)).slice(-1)).toEqual(['PrivacyRequestReceived']);
   });
 });

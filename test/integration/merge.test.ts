@@ -5,7 +5,7 @@ import { createCustomer } from '../../shared/usecases/customers';
 import { logInteraction } from '../../shared/usecases/interactions';
 import { mergeCustomers, unmergeCustomers } from '../../shared/usecases/merge';
 import { testDeps } from '../support/db';
-import { ctxOf, outboxTypes } from './helpers';
+import { ctxOf, publishedTypes } from './helpers';
 
 let deps: Deps;
 beforeAll(async () => {
@@ -50,7 +50,7 @@ describe('merge', () => {
     const b = await createCustomer(ctxOf(d), { name: 'B' });
     const r = await mergeCustomers(ctxOf(d), a.id, b.id);
     await unmergeCustomers(ctxOf(d), a.id, r.merge.id);
-    expect(await outboxTypes(d)).toEqual(['CustomerCreated', 'CustomerCreated', 'CustomerMerged', 'CustomerUnmerged']);
+    expect(await publishedTypes(d)).toEqual(['CustomerCreated', 'CustomerCreated', 'CustomerMerged', 'CustomerUnmerged']);
   });
 
   it('refuses merging a profile into itself, a merged profile, or while one side is being merged', async () => {

@@ -7,12 +7,12 @@ import type { EventPublisher } from '../../shared/events/publisher';
 import type { EventEnvelope } from '../../shared/events/envelope';
 
 /** A fresh table in the run's DynamoDB Local, and deps wired to it. */
-export async function testDb(): Promise<Db & { endpoint: string }> {
+export async function testDb(): Promise<Db & { endpoint: string; streamArn: string }> {
   const endpoint = process.env.CRM_TEST_DYNAMO_ENDPOINT;
   if (!endpoint) throw new Error('CRM_TEST_DYNAMO_ENDPOINT is not set: run through jest (test/support/global-setup.ts)');
   const tableName = `crm-test-${randomBytes(4).toString('hex')}`;
-  await ensureTable(endpoint, tableName);
-  return { doc: createDocumentClient({ endpoint, credentials: LOCAL_CREDENTIALS }), tableName, endpoint };
+  const streamArn = await ensureTable(endpoint, tableName);
+  return { doc: createDocumentClient({ endpoint, credentials: LOCAL_CREDENTIALS }), tableName, endpoint, streamArn };
 }
 
 export class CapturingPublisher implements EventPublisher {
