@@ -1,4 +1,7 @@
-import { parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js/min';
+import { parsePhoneNumberWithError, type CountryCode, type MetadataJson } from 'libphonenumber-js/core';
+import phoneMetadata from './phone/metadata.json';
+
+const METADATA = phoneMetadata as unknown as MetadataJson;
 
 /** Normalization of the identities that make a profile unique (查重). Pure: no I/O. */
 export type IdentityKind = 'email' | 'phone' | 'external' | 'platform';
@@ -22,7 +25,7 @@ export function normalizeEmail(raw: string): Normalized {
 /** E.164, read with the configured default region when the number has no country prefix. */
 export function normalizePhone(raw: string, defaultRegion: string): Normalized {
   try {
-    const parsed = parsePhoneNumberWithError(raw.trim(), defaultRegion.toUpperCase() as CountryCode);
+    const parsed = parsePhoneNumberWithError(raw.trim(), defaultRegion.toUpperCase() as CountryCode, METADATA);
     if (!parsed.isValid()) return { ok: false, reason: 'is not a valid phone number' };
     return { ok: true, value: parsed.number };
   } catch {
