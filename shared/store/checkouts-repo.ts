@@ -1,7 +1,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrderLine } from '../domain/ingest';
 import type { Db } from './client';
-import { CHECKOUT_DUE_PK, checkoutDueKeys, checkoutKey, stripKeys } from './keys';
+import { checkoutDueKeys, checkoutDuePk, checkoutKey, DUE_SHARDS, stripKeys } from './keys';
 import { transactWrite, type TransactItem } from './transact';
 import { ConflictError } from '../domain/errors';
 
@@ -37,7 +37,7 @@ export class CheckoutsRepo {
     return {
       Put: {
         TableName: this.db.tableName,
-        Item: { ...checkoutKey(c.platform, c.store, c.checkoutId), entity: CHECKOUT_ENTITY, ...c, ...(c.status === 'open' && c.abandonAt ? checkoutDueKeys(c.abandonAt) : {}) },
+        Item: { ...checkoutKey(c.platform, c.store, c.checkoutId), entity: CHECKOUT_ENTITY, ...c, ...(c.status === 'open' && c.abandonAt ? checkoutDueKeys(c.platform, c.store, c.checkoutId, c.abandonAt) : {}) },
         ConditionExpression: previousUpdatedAt ? 'updatedAt = :prev AND #s = :status' : 'attribute_not_exists(PK)',
         ...(previousUpdatedAt ? { ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':prev': previousUpdatedAt, ':status': 'open' } } : {}),
       },
@@ -55,17 +55,24 @@ export class CheckoutsRepo {
     }
   }
 
-  /** Open checkouts whose abandon time has passed (a missed run is caught up by the next). */
+  /** Open checkouts whose abandon time has passed, oldest first over all shards (a missed run is caught up by the next). */
   async due(now: string, limit: number): Promise<Checkout[]> {
-    const res = await this.db.doc.send(
-      new QueryCommand({
-        TableName: this.db.tableName,
-        IndexName: 'GSI2',
-        KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK <= :now',
-        ExpressionAttributeValues: { ':pk': CHECKOUT_DUE_PK, ':now': now },
-        Limit: limit,
-      }),
+    const pages = await Promise.all(
+      Array.from({ length: DUE_SHARDS }, (_, shard) =>
+        this.db.doc.send(
+          new QueryCommand({
+            TableName: this.db.tableName,
+            IndexName: 'GSI2',
+            KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK <= :now',
+            ExpressionAttributeValues: { ':pk': checkoutDuePk(shard), ':now': now },
+            Limit: limit,
+          }),
+        ),
+      ),
     );
-    return (res.Items ?? []).map((i) => stripKeys<Checkout>(i));
+    return pages
+      .flatMap((p) => (p.Items ?? []).map((i) => stripKeys<Checkout>(i)))
+      .sort((a, b) => ((a.abandonAt ?? '') < (b.abandonAt ?? '') ? -1 : 1))
+      .slice(0, limit);
   }
 }

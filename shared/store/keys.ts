@@ -46,10 +46,18 @@ export const DELIVERY_SK = 'WHD';
 export const orderRefKey = (platform: string, store: string, orderId: string) => ({ PK: `ORD#${platform}#${store}#${orderId}`, SK: 'ORDER' });
 export const orderItemKey = (customerId: string, entryId: string) => ({ PK: customerPk(customerId), SK: timelineSk(entryId) });
 
-/** Checkouts, and the time-bucketed index of those due to be declared abandoned (GSI2). */
+/**
+ * Checkouts, and the index of open ones by the time they are due to be declared abandoned (GSI2),
+ * spread over DUE_SHARDS partitions by checkout id so a flash sale's checkouts do not all write
+ * one index partition; the sweep reads every shard.
+ */
+export const DUE_SHARDS = 8;
 export const checkoutKey = (platform: string, store: string, checkoutId: string) => ({ PK: `CHK#${platform}#${store}#${checkoutId}`, SK: 'CHECKOUT' });
-export const checkoutDueKeys = (abandonAt: string) => ({ GSI2PK: 'CHKDUE', GSI2SK: abandonAt });
-export const CHECKOUT_DUE_PK = 'CHKDUE';
+export const checkoutDueKeys = (platform: string, store: string, checkoutId: string, abandonAt: string) => ({
+  GSI2PK: checkoutDuePk(shardOf(`${platform}#${store}#${checkoutId}`, DUE_SHARDS)),
+  GSI2SK: abandonAt,
+});
+export const checkoutDuePk = (shard: number) => `CHKDUE#${shard}`;
 
 /** Data-subject requests received from a platform (fulfilled by the privacy feature). */
 export const privacyRequestKey = (platform: string, store: string, deliveryId: string) => ({ PK: `PRIV#${platform}#${store}#${deliveryId}`, SK: 'PRIV' });
@@ -57,12 +65,15 @@ export const privacyRequestKey = (platform: string, store: string, deliveryId: s
 /** Deliveries the ingest worker refused (the reason, kept next to the DLQ copy). */
 export const rejectedDeliveryKey = (source: string, sourceId: string, deliveryId: string) => ({ PK: `WHR#${source}#${sourceId}#${deliveryId}`, SK: 'WHR' });
 
-/** Shard of a customer in the list indexes: spreads writes over LIST_SHARDS partitions. */
-export function listShard(id: string): number {
+/** A stable shard of a key among `shards` (string hash). */
+export function shardOf(key: string, shards: number): number {
   let h = 0;
-  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0;
-  return Math.abs(h) % LIST_SHARDS;
+  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
+  return Math.abs(h) % shards;
 }
+
+/** Shard of a customer in the list indexes: spreads writes over LIST_SHARDS partitions. */
+export const listShard = (id: string): number => shardOf(id, LIST_SHARDS);
 
 /** GSI2: live customers by id (time order) and the recycle bin by deletion time. */
 export const customerListKeys = (id: string) => ({ GSI2PK: `CUSTS#${listShard(id)}`, GSI2SK: id });
