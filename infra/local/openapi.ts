@@ -68,7 +68,7 @@ function operation(c: RouteContract): JsonSchema {
     [String(c.status)]:
       c.status === 204
         ? { description: 'No content' }
-        : { description: 'Success', content: { 'application/json': { schema: toSchema(c.response, 'output') } } },
+        : { description: 'Success', content: { [c.responseType ?? 'application/json']: { schema: toSchema(c.response, 'output') } } },
   };
   for (const s of errorStatuses(c)) {
     responses[String(s)] = { description: PROBLEM_TEXT[s] ?? 'Error', content: { 'application/problem+json': { schema: PROBLEM_REF } } };

@@ -23,6 +23,8 @@ export interface RouteContract<P extends Schema = Schema, Q extends Schema = Sch
   readonly body?: B;
   readonly response: R;
   status: number;
+  /** The success body's media type when it is not JSON (e.g. `text/csv` for a download). */
+  responseType?: string;
   /** Accepts an `Idempotency-Key` header: a retried write gets the first answer. */
   idempotent?: boolean;
 }

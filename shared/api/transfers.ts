@@ -90,6 +90,7 @@ export const getImportErrors = defineRoute({
   tag: 'Import and export',
   params: idParams,
   response: () => z.string(),
+  responseType: 'text/csv',
   status: 200,
 });
 

@@ -204,5 +204,6 @@ describe('the local API gateway', () => {
     const create = res.body.paths['/v1/customers'].post;
     expect(create.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
     expect(create.responses['400'].content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/Problem' });
+    expect(Object.keys(res.body.paths['/v1/imports/{id}/errors'].get.responses['200'].content)).toEqual(['text/csv']);
   });
 });
