@@ -1,9 +1,5 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
 import { parseWebhookSecrets, secretsFor, WebhookSecretsError } from '../../shared/http/webhook-secrets';
 import { cachedFor } from '../../shared/runtime/deps';
-import { queueUrlEnv } from '../../shared/runtime/message-queue';
-import { SqsMessageQueue } from '../../shared/runtime/sqs-message-queue';
 
 describe('webhook secrets document', () => {
   const secrets = parseWebhookSecrets(
@@ -73,43 +69,4 @@ describe('cachedFor (secrets cached about 5 minutes)', () => {
   });
 });
 
-describe('SqsMessageQueue', () => {
-  const sqs = mockClient(SQSClient);
-  beforeEach(() => sqs.reset());
-  const url = 'https://sqs.us-east-1.amazonaws.com/123456789012/crm-test-ingest';
-  const client = () => new SQSClient({ region: 'us-east-1' });
-
-  it('sends the body to the queue URL with the group id', async () => {
-    sqs.on(SendMessageCommand).resolves({ MessageId: 'm1' });
-    await new SqsMessageQueue({ ingest: url }, client()).send('ingest', '{"a":1}', { groupId: 'shopify:a.myshopify.com' });
-    expect(sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input)).toEqual([{ QueueUrl: url, MessageBody: '{"a":1}', MessageGroupId: 'shopify:a.myshopify.com' }]);
-  });
-
-  it('retries throttling and server errors with backoff, then gives up', async () => {
-    const throttled = Object.assign(new Error('slow down'), { name: 'ThrottlingException', $fault: 'client' });
-    const server = Object.assign(new Error('oops'), { name: 'InternalError', $fault: 'server' });
-    sqs.on(SendMessageCommand).rejectsOnce(throttled).rejectsOnce(server).resolves({ MessageId: 'm1' });
-    await new SqsMessageQueue({ ingest: url }, client(), 3, 1).send('ingest', 'x');
-    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(3);
-
-    sqs.reset();
-    sqs.on(SendMessageCommand).rejects(server);
-    await expect(new SqsMessageQueue({ ingest: url }, client(), 3, 1).send('ingest', 'x')).rejects.toThrow('oops');
-    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(3);
-  });
-
-  it('does not retry a client error', async () => {
-    sqs.on(SendMessageCommand).rejects(Object.assign(new Error('too big'), { name: 'InvalidParameterValue', $fault: 'client' }));
-    await expect(new SqsMessageQueue({ ingest: url }, client(), 3, 1).send('ingest', 'x')).rejects.toThrow('too big');
-    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
-  });
-
-  it('reads queue URLs from QUEUE_URL_<NAME> and names the variable when one is missing', async () => {
-    sqs.on(SendMessageCommand).resolves({});
-    expect(queueUrlEnv('ingest')).toBe('QUEUE_URL_INGEST');
-    const fromEnv = SqsMessageQueue.fromEnv({ QUEUE_URL_INGEST: url, OTHER: 'x' });
-    expect((fromEnv as unknown as { urls: unknown }).urls).toEqual({ ingest: url });
-    await expect(new SqsMessageQueue({}, client()).send('ingest', 'x')).rejects.toThrow('QUEUE_URL_INGEST');
-    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
-  });
-});
+// The SQS adapter (SqsMessageQueue) is tested in ./sqs-message-queue.test.ts against a local HTTP stand-in.
