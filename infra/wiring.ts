@@ -191,6 +191,9 @@ export const WIRING: readonly FunctionSpec[] = [
     table: 'write',
     timeoutSeconds: 300,
   },
+  // Timers (reminders, SLA deadlines, membership flips): the sweep queues each with a delay to its second.
+  { name: 'timers', entry: 'functions/workers/timers.ts', queue: { name: 'timers', batchSize: 10, maxReceiveCount: 5, visibilityTimeoutSeconds: 60, maxConcurrency: 8 }, table: 'write', sendsTo: ['timers'] },
+  { name: 'sweep-timers', entry: 'functions/schedules/sweep-timers.ts', schedule: { everyMinutes: 1 }, table: 'write', sendsTo: ['timers'], timeoutSeconds: 60 },
   {
     name: 'abandon-checkouts',
     entry: 'functions/schedules/abandon-checkouts.ts',

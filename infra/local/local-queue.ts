@@ -29,6 +29,8 @@ interface Message {
   firstReceiveAt?: number;
   receiveCount: number;
   visibleAt: number;
+  /** Held back by the sender (a timer), not by a failed receive: not work in progress for waitForIdle. */
+  scheduled?: boolean;
   inFlight: boolean;
   lastError?: string;
 }
@@ -76,14 +78,15 @@ export class LocalQueue {
     return this.opts.name;
   }
 
-  send(body: string): string {
+  /** Queues a message; `delayMs` holds it back first (SQS DelaySeconds). */
+  send(body: string, delayMs = 0): string {
     const now = Date.now();
     const messageId = randomUUID();
-    this.messages.set(messageId, { messageId, body, sentAt: now, receiveCount: 0, visibleAt: now, inFlight: false });
+    this.messages.set(messageId, { messageId, body, sentAt: now, receiveCount: 0, visibleAt: now + delayMs, inFlight: false, ...(delayMs > 0 ? { scheduled: true } : {}) });
     this.sentCount++;
     this.recentSent.push({ messageId, body, sentAt: new Date(now).toISOString() });
     if (this.recentSent.length > this.keepRecent) this.recentSent.splice(0, this.recentSent.length - this.keepRecent);
-    this.schedule(0);
+    this.schedule(delayMs);
     return messageId;
   }
 
@@ -100,9 +103,12 @@ export class LocalQueue {
     return { name: this.name, sent: this.sentCount, visible, delayed, inFlight, dead: this.dead.length };
   }
 
-  /** No message waiting, delayed for a retry or in flight (the DLQ does not count). */
+  /** No message waiting, delayed for a retry or in flight (the DLQ and timers not yet due do not count). */
   isIdle(): boolean {
-    return this.messages.size === 0 && this.batchesInFlight === 0;
+    if (this.batchesInFlight > 0) return false;
+    const now = Date.now();
+    for (const m of this.messages.values()) if (!(m.scheduled && m.receiveCount === 0 && m.visibleAt > now)) return false;
+    return true;
   }
 
   deadLetters(): DeadLetter[] {

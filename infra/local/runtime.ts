@@ -110,10 +110,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     cleanups.push(() => doc.destroy());
     const queues = new Map<string, LocalQueue>();
     const workQueues: MessageQueue = {
-      send: async (name, body) => {
+      send: async (name, body, opts) => {
         const queue = queues.get(name);
         if (!queue) throw new Error(`no work queue named ${name}: no function in infra/wiring.ts consumes it`);
-        queue.send(body);
+        queue.send(body, (opts?.delaySeconds ?? 0) * 1000);
       },
     };
     const config = { ...loadConfig(), tableName };

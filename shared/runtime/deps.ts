@@ -7,6 +7,7 @@ import { makeIdentityHasher, type IdentityHasher } from '../store/identity-hash'
 import { MergeRepo } from '../store/merge-repo';
 import { OrdersRepo } from '../store/orders-repo';
 import { PartitionRepo } from '../store/partition-repo';
+import { TimersRepo } from '../store/timers-repo';
 import { TransfersRepo } from '../store/transfers-repo';
 import type { EventPublisher } from '../events/publisher';
 import { loadConfig, type Config } from './config';
@@ -29,6 +30,7 @@ export interface Deps {
   orders: OrdersRepo;
   checkouts: CheckoutsRepo;
   transfers: TransfersRepo;
+  timers: TimersRepo;
   /** Only the outbox relay publishes; it composes the EventBridge adapter itself unless overridden. */
   publisher?: () => Promise<EventPublisher>;
   /**
@@ -109,6 +111,7 @@ export function buildDeps(config: Config, key: Buffer, overrides: Partial<Deps> 
     orders: new OrdersRepo(db),
     checkouts: new CheckoutsRepo(db),
     transfers: new TransfersRepo(db),
+    timers: new TimersRepo(db),
     ...overrides,
   };
 }

@@ -6,12 +6,14 @@
  * per name and gives producers `QUEUE_URL_<NAME>`, the local runtime a LocalQueue per name.
  * The SQS adapter lives in ./sqs-message-queue.ts, imported only by functions that send.
  */
-export const QUEUE_NAMES = ['ingest', 'import', 'export'] as const;
+export const QUEUE_NAMES = ['ingest', 'import', 'export', 'timers'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface SendOptions {
   /** Messages of one group (e.g. one shop) are spread fairly against other groups (SQS fair queues). */
   groupId?: string;
+  /** Held back this many seconds before it can be received (0-900, SQS DelaySeconds): timers. */
+  delaySeconds?: number;
 }
 
 export interface MessageQueue {

@@ -109,7 +109,7 @@ export class SqsMessageQueue implements MessageQueue {
     const { fetch: fetchFn = fetch as unknown as Fetch, attempts = 3, backoffMs = 100, timeoutMs = 10_000 } = this.options;
     const derived = sqsEndpoint(url, this.options.region ?? process.env.AWS_REGION ?? 'us-east-1');
     const endpoint = new URL(this.options.endpoint ?? derived.endpoint);
-    const payload = JSON.stringify({ QueueUrl: url, MessageBody: body, ...(opts.groupId ? { MessageGroupId: opts.groupId } : {}) });
+    const payload = JSON.stringify({ QueueUrl: url, MessageBody: body, ...(opts.groupId ? { MessageGroupId: opts.groupId } : {}), ...(opts.delaySeconds ? { DelaySeconds: Math.min(900, Math.max(0, Math.round(opts.delaySeconds))) } : {}) });
     const request = {
       method: 'POST',
       protocol: endpoint.protocol,

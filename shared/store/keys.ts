@@ -129,3 +129,17 @@ export const exportJobKey = (jobId: string) => ({ PK: `EXP#${jobId}`, SK: 'JOB' 
 export const BLOB_PREFIXES = { imports: 'imports/', exports: 'exports/' } as const;
 export const importFileKey = (jobId: string) => `${BLOB_PREFIXES.imports}${jobId}/file`;
 export const exportFileKey = (jobId: string) => `${BLOB_PREFIXES.exports}${jobId}/file`;
+
+/**
+ * Timers (reminders, SLA deadlines, membership flips): one item per thing and instant, and while it
+ * has not fired, an entry in the sparse due index (GSI2) spread over TIMER_SHARDS partitions by its
+ * thing; the minute sweep reads each shard's range from its checkpoint (`TMRSWEEP`) to the end of
+ * the next minute, so a stopped sweep catches up and one sweep costs TIMER_SHARDS queries.
+ */
+export const TIMER_SHARDS = 16;
+export const timerKey = (dueAt: string, kind: string, key: string) => ({ PK: `TMR#${kind}#${key}`, SK: dueAt });
+export const timerDueKeys = (dueAt: string, kind: string, key: string) => ({ GSI2PK: timerDuePk(shardOf(`${kind}#${key}`, TIMER_SHARDS)), GSI2SK: `${dueAt}#${kind}#${key}` });
+export const timerDuePk = (shard: number) => `TMRDUE#${shard}`;
+/** GSI2SK bounds of the timers due in [from, to] (ISO instants). */
+export const timerDueRange = (from: string, to: string) => ({ from, to: `${to}#~` });
+export const TIMER_SWEEP_KEY = { PK: 'TMRSWEEP', SK: 'TMRSWEEP' } as const;

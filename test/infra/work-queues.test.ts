@@ -46,11 +46,12 @@ function queueId(name: string): string {
 }
 
 describe('work queues', () => {
-  test('the wiring has the ingest, import and export queues, each consumed by its worker', () => {
+  test('the wiring has the ingest, import, export and timers queues, each consumed by its worker', () => {
     expect(queueFunctions().map((s) => [s.name, s.queue.name])).toEqual([
       ['ingest', 'ingest'],
       ['import', 'import'],
       ['export', 'export'],
+      ['timers', 'timers'],
     ]);
   });
 
@@ -100,7 +101,7 @@ describe('work queues', () => {
       expect({ spec: spec.name, sendable: sendable.sort(), urlVars }).toEqual({ spec: spec.name, sendable: sendsTo.map(queueId).sort(), urlVars: sendsTo.map(queueUrlEnv) });
       for (const q of sendsTo) expect(refId(env[queueUrlEnv(q)])).toBe(queueId(q));
     }
-    expect(producers).toBe(6); // three webhook receivers, imports-start, the import worker (next step), exports-create
+    expect(producers).toBe(8); // three webhook receivers, imports-start, the import worker (next step), exports-create, the timer sweep, the timers worker (early delivery)
   });
 
   test('the consumer may receive and delete, but not send', () => {

@@ -1,0 +1,7 @@
+import type { TimerHandler } from './timers';
+
+/**
+ * Every kind of timer and its handler. A feature that sets timers adds its kinds here; the timers
+ * worker refuses a kind it does not know (the message goes to the DLQ, nothing is lost).
+ */
+export const TIMER_HANDLERS: Record<string, TimerHandler> = {};
