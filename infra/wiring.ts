@@ -55,14 +55,15 @@ export type SecretName = 'webhooks';
 export interface StreamFilter {
   events: readonly ('INSERT' | 'MODIFY' | 'REMOVE')[];
   image: 'NewImage' | 'OldImage';
-  match: Readonly<Record<string, string>>;
+  /** Attribute → the string value it must have, or one of several. */
+  match: Readonly<Record<string, string | readonly string[]>>;
 }
 
 export function streamRecordMatches(filters: readonly StreamFilter[], r: { eventName?: string; dynamodb?: { NewImage?: unknown; OldImage?: unknown } }): boolean {
   return filters.some((f) => {
     if (!f.events.includes(r.eventName as 'INSERT')) return false;
     const image = r.dynamodb?.[f.image] as Record<string, { S?: string }> | undefined;
-    return !!image && Object.entries(f.match).every(([k, v]) => image[k]?.S === v);
+    return !!image && Object.entries(f.match).every(([k, v]) => (typeof v === 'string' ? [v] : v).includes(image[k]?.S as string));
   });
 }
 
@@ -143,12 +144,12 @@ export const WIRING: readonly FunctionSpec[] = [
       maxRetries: 10,
       filters: [
         { events: ['INSERT'], image: 'NewImage', match: { entity: 'event' } },
-        { events: ['INSERT', 'MODIFY'], image: 'NewImage', match: { entity: 'order' } },
-        { events: ['REMOVE'], image: 'OldImage', match: { entity: 'order' } },
+        { events: ['INSERT', 'MODIFY'], image: 'NewImage', match: { entity: ['order', 'timeline'] } },
+        { events: ['REMOVE'], image: 'OldImage', match: { entity: ['order', 'timeline'] } },
         { events: ['INSERT'], image: 'NewImage', match: { entity: 'customer', createdVia: 'ingest' } },
       ],
     },
-    // Writes the customer aggregates the order projection keeps.
+    // Writes the customer aggregates the order and activity projections keep.
     table: 'write',
     publishes: true,
   },

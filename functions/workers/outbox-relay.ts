@@ -12,13 +12,15 @@ import { customerIdFromPk } from '../../shared/store/keys';
 import { ORDER_ENTITY, orderFromItem } from '../../shared/store/orders-repo';
 import { OUTBOX_ENTITY } from '../../shared/store/outbox';
 import { customerCreatedEvent } from '../../shared/usecases/projections/customers';
-import { orderEvents, projectOrderAggregates, type OrderChange, type OrderImage } from '../../shared/usecases/projections/orders';
+import { activityChange, orderAggregatesChange, orderEvents, projectAggregates, timelineActivityKey, type AggregatesChange, type OrderChange, type OrderImage } from '../../shared/usecases/projections/aggregates';
+import { TIMELINE_ENTITY } from '../../shared/store/partition-repo';
 
 /**
  * The stream relay. The table's stream delivers, in commit order per partition:
  * - outbox items (INSERT, entity `event`): published as they are;
  * - order items (entity `order`, any change): the customer's aggregates are moved (exactly once,
- *   see projections/orders.ts) and the change becomes OrderPlaced / OrderUpdated / OrderRefunded;
+ *   see projections/aggregates.ts) and the change becomes OrderPlaced / OrderUpdated / OrderRefunded;
+ * - timeline items arriving in or leaving a partition: the customer's per-day activity;
  * - profiles the ingest worker created (INSERT, `createdVia: ingest`): CustomerCreated.
  * Customers are projected in parallel, each customer's records in order. The first record that
  * fails (projection or publish) is reported as the batch item failure: the stream retries from it,
@@ -27,7 +29,7 @@ import { orderEvents, projectOrderAggregates, type OrderChange, type OrderImage 
  */
 let eventBridge: EventPublisher | undefined;
 
-type Work = { seq: string; index: number; events: EventEnvelope[]; order?: OrderChange };
+type Work = { seq: string; index: number; events: EventEnvelope[]; order?: OrderChange; aggregates?: AggregatesChange };
 
 const image = (r: DynamoDBRecord, which: 'NewImage' | 'OldImage') => {
   const raw = r.dynamodb?.[which] as Record<string, AttributeValue> | undefined;
@@ -61,7 +63,14 @@ function classify(r: DynamoDBRecord, index: number, log: Log): Work | undefined 
       ...(after ? { after: { ...orderFromItem(after), ...meta(after) } } : {}),
       seenAt,
     };
-    return { seq, index, events: [], order: change };
+    return { seq, index, events: [], order: change, aggregates: orderAggregatesChange(change) };
+  }
+  if (entity === TIMELINE_ENTITY && (r.eventName === 'INSERT' || r.eventName === 'REMOVE')) {
+    const item = (after ?? before)!;
+    const customerId = customerIdFromPk(item.PK as string);
+    const key = timelineActivityKey(item);
+    if (!customerId || !key || typeof item.occurredAt !== 'string') return undefined;
+    return { seq, index, events: [], aggregates: activityChange(seq, customerId, key, item.occurredAt, r.eventName === 'INSERT' ? 1 : -1) };
   }
   if (entity === CUSTOMER_ENTITY && r.eventName === 'INSERT' && after) {
     const created = customerCreatedEvent(after);
@@ -76,20 +85,20 @@ const meta = (item: Record<string, unknown>): Partial<OrderImage> => ({
   ...(typeof item.movedAt === 'string' ? { movedAt: item.movedAt } : {}),
 });
 
-/** Projects the order changes, customers in parallel; returns the index of the first failure. */
+/** Projects the aggregates changes, customers in parallel; returns the index of the first failure. */
 async function project(deps: Deps, work: Work[], replay: boolean, log: Log): Promise<number | undefined> {
   const byCustomer = new Map<string, Work[]>();
-  for (const w of work) if (w.order) byCustomer.set(w.order.customerId, [...(byCustomer.get(w.order.customerId) ?? []), w]);
+  for (const w of work) if (w.aggregates) byCustomer.set(w.aggregates.customerId, [...(byCustomer.get(w.aggregates.customerId) ?? []), w]);
   let firstFailure: number | undefined;
   await Promise.all(
     [...byCustomer.values()].map(async (list) => {
       for (const w of list) {
         try {
-          const outcome = await projectOrderAggregates(deps, w.order!, { replay });
-          countMetric(outcome === 'applied' ? 'OrderChangesProjected' : 'OrderChangesSkipped');
-          w.events = orderEvents(w.order!);
+          const outcome = await projectAggregates(deps, w.aggregates!, { replay });
+          countMetric(outcome === 'applied' ? 'AggregateChangesProjected' : 'AggregateChangesSkipped');
+          if (w.order) w.events = orderEvents(w.order);
         } catch (err) {
-          log.error('order change could not be projected; the stream retries from it', { error: err as Error, customerId: w.order!.customerId });
+          log.error('a change could not be projected; the stream retries from it', { error: err as Error, customerId: w.aggregates!.customerId });
           if (firstFailure === undefined || w.index < firstFailure) firstFailure = w.index;
           return;
         }

@@ -192,7 +192,7 @@ export class StatelessStack extends Stack {
         filters: stream.filters.map((f) =>
           lambda.FilterCriteria.filter({
             eventName: f.events.length === 1 ? lambda.FilterRule.isEqual(f.events[0]!) : lambda.FilterRule.or(...f.events),
-            dynamodb: { [f.image]: Object.fromEntries(Object.entries(f.match).map(([k, v]) => [k, { S: lambda.FilterRule.isEqual(v) }])) },
+            dynamodb: { [f.image]: Object.fromEntries(Object.entries(f.match).map(([k, v]) => [k, { S: typeof v === 'string' ? lambda.FilterRule.isEqual(v) : lambda.FilterRule.or(...v) }])) },
           }),
         ),
       }),

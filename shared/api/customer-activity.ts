@@ -8,7 +8,7 @@ import { customerSchema } from './customers';
 export const timelineEntrySchema = once(() =>
   z.object({
     id: z.string(),
-    kind: z.enum(['interaction', 'order', 'ticket', 'message', 'note']),
+    kind: z.enum(['interaction', 'order', 'checkout', 'ticket', 'message', 'note']),
     occurredAt: isoDateTime(),
     summary: z.string(),
     data: z.record(z.string(), z.unknown()),

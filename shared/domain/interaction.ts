@@ -19,7 +19,7 @@ export interface Interaction {
 /** One row of the timeline; later features (orders, tickets, messages) add their kinds. */
 export interface TimelineEntry {
   id: string;
-  kind: 'interaction' | 'order' | 'ticket' | 'message' | 'note';
+  kind: 'interaction' | 'order' | 'checkout' | 'ticket' | 'message' | 'note';
   occurredAt: string;
   summary: string;
   data: Record<string, unknown>;

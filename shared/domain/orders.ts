@@ -25,6 +25,13 @@ export interface Aggregates {
   lastOrderAt?: string;
   /** Orders per UTC day (YYYY-MM-DD) for time-window rules; days older than DAY_WINDOW are pruned. */
   days: Record<string, number>;
+  /** Net spend per currency and UTC day (the value models' repeat spend), pruned like `days`. */
+  daySpend?: Record<string, Record<string, number>>;
+  /**
+   * Behaviour per kind and UTC day, pruned like `days`: `product:<name>` and `category:<name>`
+   * (orders containing them), `interaction:<type>` (timeline interactions), `checkout:abandoned`.
+   */
+  activity?: Record<string, Record<string, number>>;
   version: number;
 }
 
@@ -40,13 +47,25 @@ export interface Contribution {
   refundedMinor: number;
   day: string;
   placedAt: string;
+  /** Activity keys the order counts once on its day: `product:<name>`, `category:<name>`. */
+  activity: string[];
+}
+
+/** The activity keys of an order: each product and category it contains, once. */
+export function orderActivity(o: Pick<NormalizedOrder, 'lines'>): string[] {
+  const keys = new Set<string>();
+  for (const l of o.lines) {
+    if (l.product) keys.add(`product:${l.product}`);
+    if (l.category) keys.add(`category:${l.category}`);
+  }
+  return [...keys].sort();
 }
 
 /** What one order adds to its customer's aggregates. A cancelled order adds nothing. */
 export function contribution(o: StoredOrder | undefined): Contribution | undefined {
   if (!o || !COUNTED.includes(o.status)) return undefined;
   const refunded = Math.max(o.refundedMinor, sum(Object.values(o.refunds)));
-  return { count: 1, currency: o.currency, netMinor: o.totalMinor - refunded, refundedMinor: refunded, day: o.placedAt.slice(0, 10), placedAt: o.placedAt };
+  return { count: 1, currency: o.currency, netMinor: o.totalMinor - refunded, refundedMinor: refunded, day: o.placedAt.slice(0, 10), placedAt: o.placedAt, activity: orderActivity(o) };
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -74,22 +93,68 @@ function bump(map: Record<string, number>, key: string, delta: number): Record<s
  */
 export function applyContribution(agg: Aggregates, before: Contribution | undefined, after: Contribution | undefined, today: string): { next: Aggregates; needsRecompute: boolean } {
   let next: Aggregates = { ...agg, version: agg.version + 1 };
-  if (before) {
-    next = { ...next, orderCount: next.orderCount - 1, spentMinor: bump(next.spentMinor, before.currency, -before.netMinor), refundedMinor: bump(next.refundedMinor, before.currency, -before.refundedMinor), days: bump(next.days, before.day, -1) };
-  }
+  const move = (c: Contribution, sign: 1 | -1) => {
+    next = {
+      ...next,
+      orderCount: next.orderCount + sign,
+      spentMinor: bump(next.spentMinor, c.currency, sign * c.netMinor),
+      refundedMinor: bump(next.refundedMinor, c.currency, sign * c.refundedMinor),
+      days: bump(next.days, c.day, sign),
+      daySpend: { ...(next.daySpend ?? {}), [c.currency]: bump(next.daySpend?.[c.currency] ?? {}, c.day, sign * c.netMinor) },
+    };
+    for (const key of c.activity) next = bumpActivity(next, key, c.day, sign);
+  };
+  if (before) move(before, -1);
   if (after) {
-    next = { ...next, orderCount: next.orderCount + 1, spentMinor: bump(next.spentMinor, after.currency, after.netMinor), refundedMinor: bump(next.refundedMinor, after.currency, after.refundedMinor), days: bump(next.days, after.day, 1) };
+    move(after, 1);
     if (!next.firstOrderAt || after.placedAt < next.firstOrderAt) next.firstOrderAt = after.placedAt;
     if (!next.lastOrderAt || after.placedAt > next.lastOrderAt) next.lastOrderAt = after.placedAt;
   }
   const lostBoundary = !!before && (before.placedAt === agg.firstOrderAt || before.placedAt === agg.lastOrderAt) && before.placedAt !== after?.placedAt;
-  next.days = pruneDays(next.days, today);
-  return { next, needsRecompute: lostBoundary };
+  return { next: prune(next, today), needsRecompute: lostBoundary };
 }
 
-export function pruneDays(days: Record<string, number>, today: string): Record<string, number> {
+function bumpActivity(agg: Aggregates, key: string, day: string, delta: number): Aggregates {
+  const days = bump(agg.activity?.[key] ?? {}, day, delta);
+  const activity = { ...(agg.activity ?? {}), [key]: days };
+  if (Object.keys(days).length === 0) delete activity[key];
+  return { ...agg, activity };
+}
+
+/**
+ * Counts one timeline item (an interaction, an abandoned checkout) in the activity of its day, or
+ * takes it back (`delta` -1: the item left the partition).
+ */
+export function applyActivity(agg: Aggregates, key: string, day: string, delta: 1 | -1, today: string): Aggregates {
+  return prune(bumpActivity({ ...agg, version: agg.version + 1 }, key, day, delta), today);
+}
+
+/** Drops the days older than the window from every per-day map. */
+function prune(agg: Aggregates, today: string): Aggregates {
+  const out: Aggregates = { ...agg, days: pruneDays(agg.days, today) };
+  if (agg.daySpend) {
+    const spend: Record<string, Record<string, number>> = {};
+    for (const [cur, days] of Object.entries(agg.daySpend)) {
+      const kept = pruneDays(days, today, true);
+      if (Object.keys(kept).length) spend[cur] = kept;
+    }
+    out.daySpend = spend;
+  }
+  if (agg.activity) {
+    const activity: Record<string, Record<string, number>> = {};
+    for (const [key, days] of Object.entries(agg.activity)) {
+      const kept = pruneDays(days, today);
+      if (Object.keys(kept).length) activity[key] = kept;
+    }
+    out.activity = activity;
+  }
+  return out;
+}
+
+/** Days within the window; counts must be positive, amounts (`signed`) only non-zero. */
+export function pruneDays(days: Record<string, number>, today: string, signed = false): Record<string, number> {
   const cutoff = new Date(Date.parse(`${today}T00:00:00Z`) - DAY_WINDOW * 86_400_000).toISOString().slice(0, 10);
-  return Object.fromEntries(Object.entries(days).filter(([d, n]) => d >= cutoff && n > 0));
+  return Object.fromEntries(Object.entries(days).filter(([d, n]) => d >= cutoff && (signed ? n !== 0 : n > 0)));
 }
 
 /** The aggregates of a set of orders, from scratch (recompute path, merges, tests). */

@@ -32,7 +32,7 @@ export async function mergeCustomers(ctx: Ctx, targetId: string, sourceId: strin
   const { merged } = planMerge(target, source, now);
   await deps.merges.complete(record, merged, source, event(ctx, 'CustomerMerged', { customerId: targetId, sourceId, mergeId: record.id }, now));
   // Items (orders) first seen for the source while the merge ran follow it. Both customers'
-  // aggregates follow the moved orders through the stream (projections/orders.ts).
+  // aggregates follow the moved orders through the stream (projections/aggregates.ts).
   if (await deps.merges.moveForMerge(record)) await repointOrders(ctx, targetId);
   await deps.duplicates.resolve(DuplicatesRepo.idOf(targetId, sourceId), 'merged', ctx.actorId, now).catch(() => undefined);
   countMetric('CustomersMerged');

@@ -172,8 +172,8 @@ describe('event delivery', () => {
       FilterCriteria: {
         Filters: [
           { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: [OUTBOX_ENTITY] } } } },
-          { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { entity: { S: ['order'] } } } },
-          { eventName: ['REMOVE'], dynamodb: { OldImage: { entity: { S: ['order'] } } } },
+          { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { entity: { S: ['order', 'timeline'] } } } },
+          { eventName: ['REMOVE'], dynamodb: { OldImage: { entity: { S: ['order', 'timeline'] } } } },
           { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['customer'] }, createdVia: { S: ['ingest'] } } } },
         ].map((p) => ({ Pattern: JSON.stringify(p) })),
       },

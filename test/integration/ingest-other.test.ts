@@ -32,6 +32,11 @@ describe('checkouts', () => {
     expect(await abandonCheckouts(ctxOf(at(d, '2026-05-01T12:00:00.000Z')))).toBe(0);
     expect((await d.checkouts.get('shopify', 's', 'k1'))?.status).toBe('abandoned');
     expect(await publishedTypes(d)).toEqual(['CustomerCreated', 'CheckoutStarted', 'CheckoutAbandoned']);
+    const customerId = (await d.checkouts.get('shopify', 's', 'k1'))!.customerId;
+    const entries = (await d.partition.timeline(customerId, 10)).items;
+    expect(entries).toMatchObject([{ kind: 'checkout', occurredAt: '2026-05-01T11:00:00.000Z', data: { status: 'abandoned', checkoutId: 'k1' } }]);
+    // Counted in the customer's activity, for rules like "abandoned a cart in the last 7 days".
+    expect((await d.orders.aggregates(customerId)).activity).toEqual({ 'checkout:abandoned': { '2026-05-01': 1 } });
   });
 
   it('moves the abandon time with each update and never abandons a checkout an order completed', async () => {

@@ -8,6 +8,7 @@ import { setDeps, type Deps } from '../../shared/runtime/deps';
 import { identityItem, identityClaims } from '../../shared/store/customer-items';
 import { orderItemKey } from '../../shared/store/keys';
 import { ingestOrder } from '../../shared/usecases/ingest/ingest-order';
+import { logInteraction } from '../../shared/usecases/interactions';
 import { testDeps, type CapturingPublisher } from '../support/db';
 import { drainStream } from '../support/stream';
 import { ctxOf, publishedTypes } from './helpers';
@@ -116,4 +117,31 @@ describe('the order projection on the stream', () => {
     expect(await d.customers.createClaimFirst({ ...c, id: 'second' }, 'corr')).toEqual({ takenBy: 'fresh' });
     expect(await d.customers.get('second')).toBeUndefined();
   });
+
+  it('counts per day the products and categories bought, the spend, the interactions and the abandoned carts', async () => {
+    const d = await testDeps();
+    const lines = [
+      { product: 'Mug', category: 'Kitchen', quantity: 2, unitPriceMinor: 500 },
+      { product: 'Tea', category: 'Kitchen', quantity: 1, unitPriceMinor: 1500 },
+    ];
+    await ingestOrder(ctxOf(d), order({ orderId: 'a1', lines }), delivery());
+    const id = (await d.orders.ref('erp', 'main', 'a1'))!.customerId;
+    await logInteraction(ctxOf(d), id, { channel: 'wechat', type: 'inquiry', direction: 'inbound', summary: 'size?' });
+    await logInteraction(ctxOf(d), id, { channel: 'wechat', type: 'inquiry', direction: 'inbound', summary: 'colour?' });
+    await drainStream(d);
+    const today = new Date().toISOString().slice(0, 10);
+    const agg = await d.orders.aggregates(id);
+    expect(agg.activity).toEqual({
+      'product:Mug': { '2026-06-01': 1 },
+      'product:Tea': { '2026-06-01': 1 },
+      'category:Kitchen': { '2026-06-01': 1 },
+      'interaction:inquiry': { [today]: 2 },
+    });
+    expect(agg.daySpend).toEqual({ EUR: { '2026-06-01': 2500 } });
+    // Cancelled, the order takes its products and spend back.
+    await ingestOrder(ctxOf(d), order({ orderId: 'a1', lines, status: 'cancelled', updatedAt: '2026-06-02T00:00:00.000Z' }), delivery());
+    await drainStream(d);
+    expect(await d.orders.aggregates(id)).toMatchObject({ orderCount: 0, daySpend: {}, activity: { 'interaction:inquiry': { [today]: 2 } } });
+  });
 });
+

@@ -1,7 +1,7 @@
 import { streamRecordMatches, WIRING } from '../../infra/wiring';
 import { mergeOrder } from '../../shared/domain/orders';
 import type { NormalizedOrder } from '../../shared/domain/ingest';
-import { orderEvents, padSeq, type OrderChange, type OrderImage } from '../../shared/usecases/projections/orders';
+import { orderEvents, padSeq, type OrderChange, type OrderImage } from '../../shared/usecases/projections/aggregates';
 
 const base: NormalizedOrder = {
   platform: 'shopify',
@@ -62,7 +62,9 @@ describe('the relay stream filters (the same in CDK and locally)', () => {
     ['an order removal', rec('REMOVE', 'OldImage', { entity: 'order' }), true],
     ['a profile created by ingest', rec('INSERT', 'NewImage', { entity: 'customer', createdVia: 'ingest' }), true],
     ['a profile created through the API (its event is in the outbox)', rec('INSERT', 'NewImage', { entity: 'customer' }), false],
-    ['a timeline entry', rec('INSERT', 'NewImage', { entity: 'timeline' }), false],
+    ['a timeline entry (activity)', rec('INSERT', 'NewImage', { entity: 'timeline' }), true],
+    ['a timeline entry moved away', rec('REMOVE', 'OldImage', { entity: 'timeline' }), true],
+    ['an aggregates write', rec('MODIFY', 'NewImage', { entity: 'aggregates' }), false],
   ])('%s: %s', (_, record, expected) => {
     expect(streamRecordMatches(filters, record)).toBe(expected);
   });

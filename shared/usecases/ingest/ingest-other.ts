@@ -1,6 +1,8 @@
 import { platformIdentity } from '../../domain/identity';
 import type { IngestItem } from '../../domain/ingest';
-import type { Interaction } from '../../domain/interaction';
+import type { Interaction, TimelineEntry } from '../../domain/interaction';
+import { formatMinor } from '../../domain/money';
+import { TIMELINE_ENTITY } from '../../store/partition-repo';
 import { interactionEntry } from '../../domain/interaction';
 import { countMetric } from '../../runtime/observability';
 import { stableId } from '../../runtime/ports';
@@ -115,7 +117,16 @@ export async function abandonCheckouts(ctx: Ctx, batch = 100): Promise<number> {
     const { abandonAt: _a, ...rest } = c;
     const data = { customerId: c.customerId, checkoutId: c.checkoutId, platform: c.platform, store: c.store, totalMinor: c.totalMinor, currency: c.currency };
     const evt = outboxPut(ctx.deps.db.tableName, event(ctx, 'CheckoutAbandoned', data, now));
-    if (await ctx.deps.checkouts.save({ ...rest, status: 'abandoned' }, c.updatedAt, [evt])) abandoned++;
+    // The abandoned cart on the customer's timeline (and so in their `checkout:abandoned` activity).
+    const entry: TimelineEntry = {
+      id: stableId(Date.parse(c.abandonAt ?? now), `checkout:${c.platform}:${c.store}:${c.checkoutId}`),
+      kind: 'checkout',
+      occurredAt: c.abandonAt ?? now,
+      summary: `Checkout abandoned, ${formatMinor(c.totalMinor, c.currency)} ${c.currency}`,
+      data: { status: 'abandoned', checkoutId: c.checkoutId, platform: c.platform, store: c.store, totalMinor: c.totalMinor, currency: c.currency, items: c.lines.length },
+    };
+    const timeline = { Put: { TableName: ctx.deps.db.tableName, Item: { PK: customerPk(c.customerId), SK: timelineSk(entry.id), entity: TIMELINE_ENTITY, ...entry } } };
+    if (await ctx.deps.checkouts.save({ ...rest, status: 'abandoned' }, c.updatedAt, [evt, timeline])) abandoned++;
   }
   if (abandoned) countMetric('CheckoutsAbandoned', abandoned);
   return abandoned;
