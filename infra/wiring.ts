@@ -144,9 +144,8 @@ export const WIRING: readonly FunctionSpec[] = [
       maxRetries: 10,
       filters: [
         { events: ['INSERT'], image: 'NewImage', match: { entity: 'event' } },
-        { events: ['INSERT', 'MODIFY'], image: 'NewImage', match: { entity: ['order', 'timeline'] } },
-        { events: ['REMOVE'], image: 'OldImage', match: { entity: ['order', 'timeline'] } },
-        { events: ['INSERT'], image: 'NewImage', match: { entity: 'customer', createdVia: 'ingest' } },
+        { events: ['INSERT', 'MODIFY'], image: 'NewImage', match: { entity: ['order', 'timeline', 'customer'] } },
+        { events: ['REMOVE'], image: 'OldImage', match: { entity: ['order', 'timeline', 'customer'] } },
       ],
     },
     // Writes the customer aggregates the order and activity projections keep.
@@ -163,6 +162,19 @@ export const WIRING: readonly FunctionSpec[] = [
       visibilityTimeoutSeconds: 60,
     },
     table: 'write',
+  },
+  {
+    name: 'segmentation',
+    entry: 'functions/workers/segmentation.ts',
+    consumer: {
+      events: ['CustomerCreated', 'CustomerUpdated', 'CustomerUpserted', 'CustomerDeleted', 'CustomerRestored', 'CustomerMerged', 'CustomerUnmerged', 'OrderPlaced', 'OrderUpdated', 'OrderRefunded', 'InteractionLogged', 'CheckoutAbandoned'],
+      batchSize: 10,
+      maxReceiveCount: 5,
+      visibilityTimeoutSeconds: 60,
+      maxConcurrency: 8,
+    },
+    table: 'write',
+    sendsTo: ['timers'],
   },
   { name: 'ingest', entry: 'functions/workers/ingest.ts', queue: { name: 'ingest', batchSize: 10, maxReceiveCount: 5, visibilityTimeoutSeconds: 60, maxConcurrency: 8 }, table: 'write' },
   // One import step (a chunk of 500 rows from the job's checkpoint) per message; each step queues the next.

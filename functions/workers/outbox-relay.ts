@@ -21,7 +21,8 @@ import { TIMELINE_ENTITY } from '../../shared/store/partition-repo';
  * - order items (entity `order`, any change): the customer's aggregates are moved (exactly once,
  *   see projections/aggregates.ts) and the change becomes OrderPlaced / OrderUpdated / OrderRefunded;
  * - timeline items arriving in or leaving a partition: the customer's per-day activity;
- * - profiles the ingest worker created (INSERT, `createdVia: ingest`): CustomerCreated.
+ * - profiles: the tag index follows their tags; one the ingest worker created (INSERT,
+ *   `createdVia: ingest`) becomes CustomerCreated.
  * Customers are projected in parallel, each customer's records in order. The first record that
  * fails (projection or publish) is reported as the batch item failure: the stream retries from it,
  * and after the retries the on-failure destination keeps it. A replayed batch (`replay: true`)
@@ -29,7 +30,10 @@ import { TIMELINE_ENTITY } from '../../shared/store/partition-repo';
  */
 let eventBridge: EventPublisher | undefined;
 
-type Work = { seq: string; index: number; events: EventEnvelope[]; order?: OrderChange; aggregates?: AggregatesChange };
+type TagsChange = { customerId: string; added: string[]; removed: string[] };
+type Work = { seq: string; index: number; events: EventEnvelope[]; order?: OrderChange; aggregates?: AggregatesChange; tags?: TagsChange };
+
+const liveTags = (item: Record<string, unknown> | undefined): string[] => (item && item.status === 'active' && Array.isArray(item.tags) ? (item.tags as string[]) : []);
 
 const image = (r: DynamoDBRecord, which: 'NewImage' | 'OldImage') => {
   const raw = r.dynamodb?.[which] as Record<string, AttributeValue> | undefined;
@@ -72,9 +76,15 @@ function classify(r: DynamoDBRecord, index: number, log: Log): Work | undefined 
     if (!customerId || !key || typeof item.occurredAt !== 'string') return undefined;
     return { seq, index, events: [], aggregates: activityChange(seq, customerId, key, item.occurredAt, r.eventName === 'INSERT' ? 1 : -1) };
   }
-  if (entity === CUSTOMER_ENTITY && r.eventName === 'INSERT' && after) {
-    const created = customerCreatedEvent(after);
-    return created ? { seq, index, events: [created] } : undefined;
+  if (entity === CUSTOMER_ENTITY) {
+    const created = r.eventName === 'INSERT' && after ? customerCreatedEvent(after) : undefined;
+    const customerId = customerIdFromPk(((after ?? before)!.PK as string) ?? '');
+    const was = liveTags(before);
+    const now = liveTags(after);
+    const tags = customerId ? { customerId, added: now.filter((t) => !was.includes(t)), removed: was.filter((t) => !now.includes(t)) } : undefined;
+    const changed = !!tags && tags.added.length + tags.removed.length > 0;
+    if (!created && !changed) return undefined;
+    return { seq, index, events: created ? [created] : [], ...(changed ? { tags } : {}) };
   }
   return undefined;
 }
@@ -88,17 +98,23 @@ const meta = (item: Record<string, unknown>): Partial<OrderImage> => ({
 /** Projects the aggregates changes, customers in parallel; returns the index of the first failure. */
 async function project(deps: Deps, work: Work[], replay: boolean, log: Log): Promise<number | undefined> {
   const byCustomer = new Map<string, Work[]>();
-  for (const w of work) if (w.aggregates) byCustomer.set(w.aggregates.customerId, [...(byCustomer.get(w.aggregates.customerId) ?? []), w]);
+  for (const w of work) {
+    const id = w.aggregates?.customerId ?? w.tags?.customerId;
+    if (id) byCustomer.set(id, [...(byCustomer.get(id) ?? []), w]);
+  }
   let firstFailure: number | undefined;
   await Promise.all(
     [...byCustomer.values()].map(async (list) => {
       for (const w of list) {
         try {
-          const outcome = await projectAggregates(deps, w.aggregates!, { replay });
-          countMetric(outcome === 'applied' ? 'AggregateChangesProjected' : 'AggregateChangesSkipped');
+          if (w.aggregates) {
+            const outcome = await projectAggregates(deps, w.aggregates, { replay });
+            countMetric(outcome === 'applied' ? 'AggregateChangesProjected' : 'AggregateChangesSkipped');
+          }
+          if (w.tags) await deps.tagIndex.apply(w.tags.customerId, w.tags.added, w.tags.removed);
           if (w.order) w.events = orderEvents(w.order);
         } catch (err) {
-          log.error('a change could not be projected; the stream retries from it', { error: err as Error, customerId: w.aggregates!.customerId });
+          log.error('a change could not be projected; the stream retries from it', { error: err as Error, customerId: w.aggregates?.customerId ?? w.tags?.customerId });
           if (firstFailure === undefined || w.index < firstFailure) firstFailure = w.index;
           return;
         }

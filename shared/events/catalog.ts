@@ -25,6 +25,12 @@ export const EVENT_CATALOG = {
   OrderRefunded: { version: 1, data: z.object({ ...orderRef, refundId: z.string(), amountMinor: z.int(), currency: z.string() }) },
   CheckoutStarted: { version: 1, data: z.object({ ...customerRef, checkoutId: z.string(), platform: z.string(), store: z.string(), totalMinor: z.int(), currency: z.string() }) },
   CheckoutAbandoned: { version: 1, data: z.object({ ...customerRef, checkoutId: z.string(), platform: z.string(), store: z.string(), totalMinor: z.int(), currency: z.string() }) },
+  SegmentEntered: { version: 1, data: z.object({ ...customerRef, segmentId: z.string() }) },
+  SegmentExited: { version: 1, data: z.object({ ...customerRef, segmentId: z.string() }) },
+  TierChanged: { version: 1, data: z.object({ ...customerRef, from: z.optional(z.string()), to: z.optional(z.string()), direction: z.enum(['upgrade', 'downgrade']) }) },
+  LifecycleChanged: { version: 1, data: z.object({ ...customerRef, from: z.optional(z.string()), to: z.string() }) },
+  ChurnWarningRaised: { version: 1, data: z.object({ ...customerRef, churnRisk: z.number(), valueMinor: z.int(), currency: z.string() }) },
+  CustomerTagsChanged: { version: 1, data: z.object({ ...customerRef, added: z.array(z.string()), removed: z.array(z.string()), source: z.enum(['rule', 'manual']) }) },
   PrivacyRequestReceived: { version: 1, data: z.object({ request: z.string(), platform: z.string(), store: z.string(), customerId: z.optional(z.string()) }) },
 } as const;
 

@@ -8,6 +8,9 @@ import { MergeRepo } from '../store/merge-repo';
 import { OrdersRepo } from '../store/orders-repo';
 import { PartitionRepo } from '../store/partition-repo';
 import { TimersRepo } from '../store/timers-repo';
+import { DefinitionsRepo } from '../store/definitions-repo';
+import { MembershipRepo } from '../store/membership-repo';
+import { TagIndexRepo } from '../store/tag-index-repo';
 import { TransfersRepo } from '../store/transfers-repo';
 import type { EventPublisher } from '../events/publisher';
 import { loadConfig, type Config } from './config';
@@ -31,6 +34,9 @@ export interface Deps {
   checkouts: CheckoutsRepo;
   transfers: TransfersRepo;
   timers: TimersRepo;
+  definitions: DefinitionsRepo;
+  membership: MembershipRepo;
+  tagIndex: TagIndexRepo;
   /** Only the outbox relay publishes; it composes the EventBridge adapter itself unless overridden. */
   publisher?: () => Promise<EventPublisher>;
   /**
@@ -112,6 +118,9 @@ export function buildDeps(config: Config, key: Buffer, overrides: Partial<Deps> 
     checkouts: new CheckoutsRepo(db),
     transfers: new TransfersRepo(db),
     timers: new TimersRepo(db),
+    definitions: new DefinitionsRepo(db),
+    membership: new MembershipRepo(db),
+    tagIndex: new TagIndexRepo(db),
     ...overrides,
   };
 }

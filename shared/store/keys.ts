@@ -13,6 +13,7 @@ const CUSTOMER = 'CUST#';
 export const SK = {
   profile: '~PROFILE',
   aggregates: '~AGG',
+  state: '~STATE',
   segmentRefPrefix: '~SEG#',
   ticketRefPrefix: '~TKT#',
   timelinePrefix: 'T#',
@@ -143,3 +144,27 @@ export const timerDuePk = (shard: number) => `TMRDUE#${shard}`;
 /** GSI2SK bounds of the timers due in [from, to] (ISO instants). */
 export const timerDueRange = (from: string, to: string) => ({ from, to: `${to}#~` });
 export const TIMER_SWEEP_KEY = { PK: 'TMRSWEEP', SK: 'TMRSWEEP' } as const;
+
+/**
+ * Segmentation. Definitions live in one partition each (a few hundred items, read whole);
+ * the value settings and fitted models are one item. A customer's segment membership is the
+ * `~SEG#<segmentId>` ref in their partition (the 360 view reads it), indexed on GSI1 by segment
+ * over SEGMENT_SHARDS partitions so a large segment has no hot partition. Tag membership is an
+ * index item per tag and customer, kept from the profile's tags by the stream relay.
+ */
+export const SEGMENT_SHARDS = 16;
+export const TAG_SHARDS = 4;
+export const segmentDefKey = (segmentId: string) => ({ PK: 'SEGDEF', SK: segmentId });
+export const SEGMENT_DEFS_PK = 'SEGDEF';
+export const tagDefKey = (name: string) => ({ PK: 'TAGDEF', SK: name });
+export const TAG_DEFS_PK = 'TAGDEF';
+export const VALUE_CONFIG_KEY = { PK: 'CONFIG', SK: 'VALUE' } as const;
+export const segmentRefKeys = (customerId: string, segmentId: string) => ({
+  PK: customerPk(customerId),
+  SK: `${SK.segmentRefPrefix}${segmentId}`,
+  GSI1PK: segmentMembersPk(segmentId, shardOf(customerId, SEGMENT_SHARDS)),
+  GSI1SK: customerId,
+});
+export const segmentMembersPk = (segmentId: string, shard: number) => `SEGM#${segmentId}#${shard}`;
+export const tagMemberKey = (tag: string, customerId: string) => ({ PK: tagMembersPk(tag, shardOf(customerId, TAG_SHARDS)), SK: customerId });
+export const tagMembersPk = (tag: string, shard: number) => `TAGM#${tag}#${shard}`;

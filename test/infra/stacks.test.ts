@@ -158,7 +158,7 @@ describe('functions', () => {
 });
 
 describe('event delivery', () => {
-  test('the stream relay reads outbox items, order changes and ingest-created profiles from the stream, bisects and parks failures', () => {
+  test('the stream relay reads outbox items and the changes of orders, timeline items and profiles from the stream, bisects and parks failures', () => {
     const relay = WIRING.find((s) => s.stream)!;
     stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: functionId(relay) },
@@ -172,9 +172,8 @@ describe('event delivery', () => {
       FilterCriteria: {
         Filters: [
           { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: [OUTBOX_ENTITY] } } } },
-          { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { entity: { S: ['order', 'timeline'] } } } },
-          { eventName: ['REMOVE'], dynamodb: { OldImage: { entity: { S: ['order', 'timeline'] } } } },
-          { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['customer'] }, createdVia: { S: ['ingest'] } } } },
+          { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { entity: { S: ['order', 'timeline', 'customer'] } } } },
+          { eventName: ['REMOVE'], dynamodb: { OldImage: { entity: { S: ['order', 'timeline', 'customer'] } } } },
         ].map((p) => ({ Pattern: JSON.stringify(p) })),
       },
     });
