@@ -30,7 +30,7 @@ export class WriteRaceError extends ConflictError {}
 /** Aggregates as stored: with the stream position of the last order change they include. */
 export interface StoredAggregates {
   aggregates: Aggregates;
-  /** Zero-padded stream sequence number of the last order record applied (see projections/orders). */
+  /** Zero-padded stream sequence number of the last order record applied (see projections/aggregates). */
   streamSeq?: string;
   exists: boolean;
 }
@@ -47,7 +47,7 @@ export function orderFromItem(item: Record<string, unknown>): StoredOrder {
 /**
  * Orders, their pointers and the customer aggregates. An order write is one conditional Put of
  * the order item (guarded by the state it was computed from); the aggregates and the order events
- * follow from the table stream (usecases/projections/orders.ts), so an order costs no transaction.
+ * follow from the table stream (usecases/projections/aggregates.ts), so an order costs no transaction.
  */
 export class OrdersRepo {
   constructor(private readonly db: Db) {}
