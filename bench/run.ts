@@ -5,6 +5,9 @@ import { benchBundles } from './bundles';
 import { benchCapacity } from './capacity';
 import { benchHttpLatency } from './http-latency';
 import { benchImport } from './import';
+import { benchConditions } from './conditions';
+import { benchModels } from './models';
+import { benchSegmentLatency } from './segmentation';
 import { benchReceiverAndThroughput, benchWriteUnits } from './ingest';
 import { printTable, writeResults, type Result } from './lib';
 
@@ -43,6 +46,11 @@ async function main(): Promise<void> {
   results.push(...(await withDynamo((endpoint) => benchReceiverAndThroughput(endpoint))));
   console.error('bulk import of the CDNOW log (about 1.5 minutes) ...');
   results.push(await withDynamo((endpoint) => benchImport(endpoint)));
+  console.error('condition evaluations and value-model fits ...');
+  results.push(...(await benchConditions()));
+  results.push(...(await benchModels()));
+  console.error('event-to-membership latency ...');
+  results.push(...(await withDynamo((endpoint) => benchSegmentLatency(endpoint))));
   writeResults(results, __dirname);
   console.log(printTable(results));
 }
