@@ -99,14 +99,17 @@ export class CrmApi extends Construct {
   }
 
   /** One route per contract; `public` contracts authenticate another way (e.g. signatures) and get no authorizer. */
-  addRoute(contract: RouteContract, fn: lambda.IFunction, name: string): apigw.HttpRoute[] {
+  /** Adds a contract's route; `scope` is where the route and its integration go (the function's stack). */
+  addRoute(contract: RouteContract, fn: lambda.IFunction, name: string, scope: Construct = this): apigw.HttpRoute[] {
     const isPublic = contract.permission === 'public';
-    const routes = this.api.addRoutes({
-      path: contract.path,
-      methods: [apigw.HttpMethod[contract.method]],
-      integration: new HttpLambdaIntegration(`${name}Integration`, fn),
-      authorizer: isPublic ? new apigw.HttpNoneAuthorizer() : this.authorizer,
-    });
+    const routes = [
+      new apigw.HttpRoute(scope, `${name}Route`, {
+        httpApi: this.api,
+        routeKey: apigw.HttpRouteKey.with(contract.path, apigw.HttpMethod[contract.method]),
+        integration: new HttpLambdaIntegration(`${name}Integration`, fn),
+        authorizer: isPublic ? new apigw.HttpNoneAuthorizer() : this.authorizer,
+      }),
+    ];
     if (isPublic) {
       for (const route of routes) {
         Validations.of(route).acknowledge({

@@ -42,11 +42,12 @@ export class Monitoring extends Construct {
     this.alarm('Api5xx', `${this.prefix}-api-5xx`, 'The HTTP API answered 5xx: a handler failed unexpectedly', api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' }));
   }
 
+  /** The function's alarms go in the function's own stack (next to it). */
   watchFunction(fn: CrmFunction): void {
     this.functions.push(fn);
     const name = fn.spec.name;
-    this.alarm(`${name}-Errors`, `${this.prefix}-${name}-errors`, `${name} threw (uncaught errors, timeouts) in the last 5 minutes`, fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }));
-    this.alarm(`${name}-Throttles`, `${this.prefix}-${name}-throttles`, `${name} was throttled in the last 5 minutes`, fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }));
+    this.alarm(`${name}-Errors`, `${this.prefix}-${name}-errors`, `${name} threw (uncaught errors, timeouts) in the last 5 minutes`, fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), fn);
+    this.alarm(`${name}-Throttles`, `${this.prefix}-${name}-throttles`, `${name} was throttled in the last 5 minutes`, fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }), fn);
   }
 
   /** Any message in a DLQ is a failure someone must look at and replay. */
@@ -57,6 +58,7 @@ export class Monitoring extends Construct {
       `${this.prefix}-${name}-dlq-not-empty`,
       `The ${name} dead-letter queue holds messages: inspect, fix, then replay them`,
       queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      queue,
     );
   }
 
@@ -110,8 +112,8 @@ export class Monitoring extends Construct {
     return dashboard;
   }
 
-  private alarm(id: string, alarmName: string, description: string, metric: cloudwatch.IMetric): cloudwatch.Alarm {
-    const alarm = new cloudwatch.Alarm(this, id, {
+  private alarm(id: string, alarmName: string, description: string, metric: cloudwatch.IMetric, scope: Construct = this): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(scope, scope === this ? id : 'Alarm' + id.replace(/^.*-/, ''), {
       alarmName,
       alarmDescription: description,
       metric,

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, NestedStack, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -36,10 +36,24 @@ interface DlqSource {
 export const pascal = (kebab: string) => kebab.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
 
 /**
+ * The nested stack a function goes in: one per HTTP area (`functions/http/<area>/`), and one each
+ * for the webhook receivers, the workers and the schedules. A CloudFormation stack holds at most
+ * 500 resources and a function brings about nine (role, policy, log group, alarms, route,
+ * integration, permission), so the functions are spread over nested stacks deployed as one.
+ */
+export function functionGroup(spec: Pick<FunctionSpec, 'entry'>): string {
+  const parts = spec.entry.split('/');
+  const kind = parts[1] ?? 'other';
+  return pascal(kind === 'http' && parts.length > 3 ? `http-${parts[2]}` : kind);
+}
+
+/**
  * Every function and its triggers, built by iterating the wiring table: HTTP routes on one API,
  * event consumers behind their own queue and DLQ, work queues (+DLQ) between the functions that
- * send to them and their consumer, the outbox relay on the table stream, and schedules. No
- * function is named here; add one to infra/wiring.ts.
+ * send to them and their consumer, the stream relay on the table stream, and schedules. No
+ * function is named here; add one to infra/wiring.ts. The API, the work queues, the dashboard and
+ * the outputs are in this stack; each function with its route, queue, rule and alarms in the
+ * nested stack of its group (`functionGroup`).
  */
 export class StatelessStack extends Stack {
   readonly api: CrmApi;
@@ -49,6 +63,7 @@ export class StatelessStack extends Stack {
   readonly dlqs: DlqSource[] = [];
   readonly workQueues = new Map<QueueName, WorkQueue>();
   readonly monitoring: Monitoring;
+  readonly groups = new Map<string, NestedStack>();
 
   private readonly settings: Settings;
   private readonly stateful: StatefulStack;
@@ -76,15 +91,16 @@ export class StatelessStack extends Stack {
     const wiring = props.wiring ?? WIRING;
     this.buildWorkQueues(wiring);
     for (const spec of wiring) {
-      const fn = this.buildFunction(spec);
-      if (spec.http) this.api.addRoute(spec.http, fn, pascal(spec.name));
-      if (spec.consumer) this.wireConsumer(spec, spec.consumer, fn);
+      const scope = this.groupOf(spec);
+      const fn = this.buildFunction(spec, scope);
+      if (spec.http) this.api.addRoute(spec.http, fn, pascal(spec.name), scope);
+      if (spec.consumer) this.wireConsumer(spec, spec.consumer, fn, scope);
       if (spec.queue) this.workQueues.get(spec.queue.name)!.consumeWith(fn);
       for (const name of spec.sendsTo ?? []) this.allowSend(spec, name, fn);
       if (spec.secrets?.includes('webhooks')) this.bindWebhookSecrets(fn);
       if (spec.blobs) this.bindBlobs(fn, spec.blobs);
-      if (spec.stream) this.wireStream(spec, spec.stream, fn);
-      if (spec.schedule) this.wireSchedule(spec, spec.schedule, fn);
+      if (spec.stream) this.wireStream(spec, spec.stream, fn, scope);
+      if (spec.schedule) this.wireSchedule(spec, spec.schedule, fn, scope);
       if (spec.publishes) this.stateful.bus.grantPutEventsTo(fn);
     }
 
@@ -93,9 +109,19 @@ export class StatelessStack extends Stack {
     this.addOutputs();
   }
 
-  private buildFunction(spec: FunctionSpec): CrmFunction {
+  private groupOf(spec: FunctionSpec): NestedStack {
+    const name = functionGroup(spec);
+    let group = this.groups.get(name);
+    if (!group) {
+      group = new NestedStack(this, name, { description: `CRM ${this.settings.stage}: the ${name} functions and their triggers` });
+      this.groups.set(name, group);
+    }
+    return group;
+  }
+
+  private buildFunction(spec: FunctionSpec, scope: Construct): CrmFunction {
     const { bus, identityKeySecret } = this.stateful;
-    const fn = new CrmFunction(this, pascal(spec.name), {
+    const fn = new CrmFunction(scope, pascal(spec.name), {
       spec,
       stage: this.settings.stage,
       defaultPhoneRegion: this.settings.defaultPhoneRegion,
@@ -107,8 +133,8 @@ export class StatelessStack extends Stack {
     return fn;
   }
 
-  private wireConsumer(spec: FunctionSpec, consumer: ConsumerSpec, fn: CrmFunction): void {
-    const c = new EventConsumer(this, `${pascal(spec.name)}Consumer`, {
+  private wireConsumer(spec: FunctionSpec, consumer: ConsumerSpec, fn: CrmFunction, scope: Construct): void {
+    const c = new EventConsumer(scope, `${pascal(spec.name)}Consumer`, {
       fn,
       consumer,
       bus: this.stateful.bus,
@@ -171,16 +197,16 @@ export class StatelessStack extends Stack {
     }
     fn.addEnvironment('CRM_BLOB_BUCKET', bucketName);
     Validations.of(fn).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(this.resolve(objects))}]`,
+      id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(fn).resolve(objects))}]`,
       reason: `Object keys are <prefix>/<job id>/file with a new job id per job; the grant covers only the ${blobs.prefix}/ prefix of the one transfer bucket.`,
     });
   }
 
   /** The stream relay: the records its wiring filters match, retried in halves, then parked. */
-  private wireStream(spec: FunctionSpec, stream: NonNullable<FunctionSpec['stream']>, fn: CrmFunction): void {
+  private wireStream(spec: FunctionSpec, stream: NonNullable<FunctionSpec['stream']>, fn: CrmFunction, scope: Construct): void {
     const { table } = this;
     const { key } = this.stateful;
-    const dlq = deadLetterQueue(this, `${pascal(spec.name)}Dlq`, `${this.resourceName(spec)}-dlq`, key);
+    const dlq = deadLetterQueue(scope, `${pascal(spec.name)}Dlq`, `${this.resourceName(spec)}-dlq`, key);
     fn.addEventSource(
       new DynamoEventSource(table, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
@@ -211,9 +237,9 @@ export class StatelessStack extends Stack {
     });
   }
 
-  private wireSchedule(spec: FunctionSpec, schedule: NonNullable<FunctionSpec['schedule']>, fn: CrmFunction): void {
-    const dlq = deadLetterQueue(this, `${pascal(spec.name)}Dlq`, `${this.resourceName(spec)}-dlq`, this.stateful.key);
-    new events.Rule(this, `${pascal(spec.name)}Schedule`, {
+  private wireSchedule(spec: FunctionSpec, schedule: NonNullable<FunctionSpec['schedule']>, fn: CrmFunction, scope: Construct): void {
+    const dlq = deadLetterQueue(scope, `${pascal(spec.name)}Dlq`, `${this.resourceName(spec)}-dlq`, this.stateful.key);
+    new events.Rule(scope, `${pascal(spec.name)}Schedule`, {
       description: `Runs ${spec.name} every ${schedule.everyMinutes} minutes`,
       schedule: events.Schedule.rate(Duration.minutes(schedule.everyMinutes)),
       targets: [new targets.LambdaFunction(fn, { retryAttempts: TARGET_RETRY_ATTEMPTS, deadLetterQueue: dlq })],

@@ -1,3 +1,4 @@
+import { mergedTemplate } from './template-helpers';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -29,7 +30,7 @@ test('a public contract gets a route without authorizer; the others keep JWT', (
   const stateful = new StatefulStack(app, 'Stateful', { settings: TEST_SETTINGS });
   const stateless = new StatelessStack(app, 'Stateless', { settings: TEST_SETTINGS, stateful, wiring: [privateSpec, publicSpec] });
 
-  const routes = Object.values(Template.fromStack(stateless).findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
+  const routes = Object.values(mergedTemplate(stateless).findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
   const byKey = new Map(routes.map((r) => [r.RouteKey as string, r]));
   expect(byKey.get(routeKey(publicSpec.http!))).toMatchObject({ AuthorizationType: 'NONE' });
   expect(byKey.get(routeKey(publicSpec.http!))?.AuthorizerId).toBeUndefined();

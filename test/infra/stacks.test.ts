@@ -7,7 +7,7 @@ import { OUTBOX_ENTITY } from '../../shared/store/outbox';
 import { TABLE_DEFINITION } from '../../shared/store/table';
 import { pascal } from '../../infra/stacks/stateless-stack';
 import { WIRING, httpFunctions, type FunctionSpec } from '../../infra/wiring';
-import { type Json, type Resource, asArray, getAttId, ofType, refId } from './template-helpers';
+import { type Json, type Resource, asArray, getAttId, ofType, refId, mergedTemplate } from './template-helpers';
 import { buildTestApp, TEST_SETTINGS, type TestApp } from './test-app';
 
 
@@ -18,7 +18,7 @@ let stateless: Template;
 beforeAll(() => {
   built = buildTestApp();
   stateful = Template.fromStack(built.stateful);
-  stateless = Template.fromStack(built.stateless);
+  stateless = mergedTemplate(built.stateless);
 });
 afterAll(() => built.cleanup());
 

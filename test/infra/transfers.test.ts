@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { WIRING, type FunctionSpec } from '../../infra/wiring';
-import { type Json, asArray, getAttId, ofType, refId } from './template-helpers';
+import { type Json, asArray, getAttId, ofType, refId, mergedTemplate } from './template-helpers';
 import { buildTestApp, TEST_SETTINGS, type TestApp } from './test-app';
 
 /**
@@ -17,7 +17,7 @@ let stateless: Template;
 beforeAll(() => {
   built = buildTestApp();
   stateful = Template.fromStack(built.stateful);
-  stateless = Template.fromStack(built.stateless);
+  stateless = mergedTemplate(built.stateless);
 });
 afterAll(() => built.cleanup());
 
