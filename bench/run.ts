@@ -8,6 +8,8 @@ import { benchImport } from './import';
 import { benchConditions } from './conditions';
 import { benchModels } from './models';
 import { benchSegmentLatency } from './segmentation';
+import { benchBackfill } from './backfill';
+import { benchReminders } from './reminders';
 import { benchReceiverAndThroughput, benchWriteUnits } from './ingest';
 import { printTable, writeResults, type Result } from './lib';
 
@@ -31,7 +33,7 @@ async function main(): Promise<void> {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const results: Result[] = [];
   console.error('bundles and cold init ...');
-  results.push(...(await benchBundles(9)));
+  results.push(...(await benchBundles(5)));
   await withDynamo(async (endpoint) => {
     console.error('DynamoDB calls and capacity per route ...');
     const cap = await benchCapacity(endpoint);
@@ -51,6 +53,10 @@ async function main(): Promise<void> {
   results.push(...(await benchModels()));
   console.error('event-to-membership latency ...');
   results.push(...(await withDynamo((endpoint) => benchSegmentLatency(endpoint))));
+  console.error('segment backfill over 50k profiles against a bare parallel Scan (a few minutes) ...');
+  results.push(...(await withDynamo((endpoint) => benchBackfill(endpoint))));
+  console.error('10,000 reminders due in the same minute (about 5 minutes) ...');
+  results.push(...(await withDynamo((endpoint) => benchReminders(endpoint))));
   writeResults(results, __dirname);
   console.log(printTable(results));
 }

@@ -10,6 +10,17 @@ import * as customers from '../shared/api/customers';
 import * as merges from '../shared/api/merges';
 import * as transfers from '../shared/api/transfers';
 import * as webhooks from '../shared/api/webhooks';
+import * as jobs from '../shared/api/jobs';
+import * as segments from '../shared/api/segments';
+import * as settings from '../shared/api/settings';
+import * as tags from '../shared/api/tags';
+import * as tickets from '../shared/api/tickets';
+import * as agents from '../shared/api/agents';
+import * as sla from '../shared/api/sla';
+import * as tasks from '../shared/api/tasks';
+import * as me from '../shared/api/me';
+import * as surveys from '../shared/api/surveys';
+import * as serviceReports from '../shared/api/service-reports';
 import type { EventType } from '../shared/events/catalog';
 import type { QueueName } from '../shared/runtime/message-queue';
 
@@ -40,7 +51,7 @@ export interface WorkQueueSpec {
  * presigned GET), `write` (PUT, presigned PUT). The function gets CRM_BLOB_BUCKET.
  */
 export interface BlobAccess {
-  prefix: 'imports' | 'exports';
+  prefix: 'imports' | 'exports' | 'attachments';
   access: 'read' | 'write';
 }
 
@@ -133,6 +144,26 @@ export const WIRING: readonly FunctionSpec[] = [
   http('imports-errors', 'imports/errors', transfers.getImportErrors, 'read'),
   http('exports-create', 'exports/create', transfers.createExport, 'write', { sendsTo: ['export'] }),
   http('exports-get', 'exports/get', transfers.getExport, 'read', { blobs: { prefix: 'exports', access: 'read' } }),
+  // Segments, tags and value settings (issue 4): writes that start a job send its first steps to the jobs queue.
+  http('segments-create', 'segments/create', segments.createSegment, 'write', { sendsTo: ['jobs'] }),
+  http('segments-list', 'segments/list', segments.listSegments, 'read'),
+  http('segments-get', 'segments/get', segments.getSegment, 'read'),
+  http('segments-update', 'segments/update', segments.updateSegment, 'write', { sendsTo: ['jobs'] }),
+  http('segments-delete', 'segments/delete', segments.deleteSegment, 'write', { sendsTo: ['jobs'] }),
+  // The one request path that scans (bounded by time and items read, see shared/usecases/segmentation/preview.ts).
+  http('segments-preview', 'segments/preview', segments.previewSegment, 'read', { memoryMb: 1024, timeoutSeconds: 29 }),
+  http('segments-members', 'segments/members', segments.listSegmentMembers, 'read'),
+  http('segments-count', 'segments/count', segments.countSegment, 'read'),
+  http('tags-create', 'tags/create', tags.createTag, 'write', { sendsTo: ['jobs'] }),
+  http('tags-list', 'tags/list', tags.listTags, 'read'),
+  http('tags-get', 'tags/get', tags.getTag, 'read'),
+  http('tags-update', 'tags/update', tags.updateTag, 'write', { sendsTo: ['jobs'] }),
+  http('tags-delete', 'tags/delete', tags.deleteTag, 'write', { sendsTo: ['jobs'] }),
+  http('tag-jobs-create', 'tags/create-job', tags.createTagJob, 'write', { sendsTo: ['jobs'] }),
+  http('customers-tags', 'customers/tags', tags.changeCustomerTags, 'write'),
+  http('jobs-get', 'jobs/get', jobs.getJob, 'read'),
+  http('settings-get', 'settings/get', settings.getValueSettings, 'read'),
+  http('settings-put', 'settings/put', settings.putValueSettings, 'write', { sendsTo: ['jobs'] }),
   webhook('webhooks-shopify', 'shopify', webhooks.shopifyWebhook),
   webhook('webhooks-woocommerce', 'woocommerce', webhooks.wooCommerceWebhook),
   webhook('webhooks-generic', 'generic', webhooks.genericWebhook),
@@ -215,6 +246,94 @@ export const WIRING: readonly FunctionSpec[] = [
     schedule: { everyMinutes: 1 },
     table: 'write',
     timeoutSeconds: 60,
+  },
+  // Jobs over many customers (backfills, rescores, bulk tags, clean-ups): one step of one part per
+  // message, each step queues the next; a backfill's 16 parts are 16 Scan segments run side by side.
+  {
+    name: 'jobs',
+    entry: 'functions/workers/jobs.ts',
+    queue: { name: 'jobs', batchSize: 1, maxReceiveCount: 5, visibilityTimeoutSeconds: 960, maxConcurrency: 16 },
+    sendsTo: ['jobs', 'timers'],
+    table: 'write',
+    memoryMb: 1024,
+    timeoutSeconds: 900,
+  },
+  // ---- Service desk (issue 5): tickets, agents and groups, SLA policies, tasks, surveys, reports
+  http('tickets-create', 'tickets/create', tickets.createTicket, 'write'),
+  http('tickets-list', 'tickets/list', tickets.listTickets, 'read'),
+  http('tickets-get', 'tickets/get', tickets.getTicket, 'read'),
+  http('tickets-update', 'tickets/update', tickets.updateTicket, 'write'),
+  http('tickets-assign', 'tickets/assign', tickets.assignTicket, 'write'),
+  http('tickets-transfer', 'tickets/transfer', tickets.transferTicket, 'write'),
+  http('tickets-collaborators', 'tickets/collaborators', tickets.setTicketCollaborators, 'write'),
+  http('tickets-comment', 'tickets/add-comment', tickets.addTicketComment, 'write'),
+  http('tickets-comments', 'tickets/list-comments', tickets.listTicketComments, 'read'),
+  http('tickets-history', 'tickets/history', tickets.getTicketHistory, 'read'),
+  http('tickets-complaint', 'tickets/complaint', tickets.recordComplaintStep, 'write'),
+  http('tickets-follow-up', 'tickets/follow-up', tickets.createFollowUpTicket, 'write'),
+  http('attachments-create', 'tickets/attachments-create', tickets.createTicketAttachment, 'write', { blobs: { prefix: 'attachments', access: 'write' } }),
+  http('attachments-complete', 'tickets/attachments-complete', tickets.completeTicketAttachment, 'write', { blobs: { prefix: 'attachments', access: 'read' } }),
+  http('attachments-get', 'tickets/attachments-get', tickets.getTicketAttachment, 'read', { blobs: { prefix: 'attachments', access: 'read' } }),
+  http('agents-put', 'agents/put', agents.putAgent, 'write'),
+  http('agents-get', 'agents/get', agents.getAgent, 'read'),
+  http('agents-list', 'agents/list', agents.listAgents, 'read'),
+  http('groups-create', 'agents/groups-create', agents.createGroup, 'write'),
+  http('groups-update', 'agents/groups-update', agents.updateGroup, 'write'),
+  http('groups-get', 'agents/groups-get', agents.getGroup, 'read'),
+  http('groups-list', 'agents/groups-list', agents.listGroups, 'read'),
+  http('sla-policies-create', 'sla/create', sla.createSlaPolicy, 'write'),
+  http('sla-policies-list', 'sla/list', sla.listSlaPolicies, 'read'),
+  http('sla-policies-get', 'sla/get', sla.getSlaPolicy, 'read'),
+  http('sla-policies-replace', 'sla/replace', sla.replaceSlaPolicy, 'write'),
+  http('sla-policies-delete', 'sla/delete', sla.deleteSlaPolicy, 'write'),
+  http('service-settings-get', 'sla/settings-get', sla.getServiceSettings, 'read'),
+  http('service-settings-update', 'sla/settings-update', sla.updateServiceSettings, 'write'),
+  http('tasks-create', 'tasks/create', tasks.createTask, 'write'),
+  http('tasks-get', 'tasks/get', tasks.getTask, 'read'),
+  http('tasks-update', 'tasks/update', tasks.updateTask, 'write'),
+  http('tasks-list', 'tasks/list', tasks.listTasks, 'read'),
+  http('cadence-rules-create', 'tasks/cadences-create', tasks.createCadenceRule, 'write', { sendsTo: ['timers'] }),
+  http('cadence-rules-list', 'tasks/cadences-list', tasks.listCadenceRules, 'read'),
+  http('cadence-rules-replace', 'tasks/cadences-replace', tasks.replaceCadenceRule, 'write', { sendsTo: ['timers'] }),
+  http('me-tasks', 'me/tasks', me.myTasks, 'read'),
+  http('me-notifications', 'me/notifications', me.myNotifications, 'read'),
+  http('me-notification-read', 'me/read-notification', me.readNotification, 'write'),
+  http('me-duty', 'me/duty', me.setMyDuty, 'write'),
+  http('surveys-open', 'surveys/open', surveys.openSurvey, 'read'),
+  http('surveys-answer', 'surveys/answer', surveys.answerSurvey, 'write'),
+  http('surveys-send', 'surveys/send', surveys.sendSurveys, 'write'),
+  http('reports-service', 'reports/service', serviceReports.serviceReport, 'read'),
+  // After every ticket event: SLA, auto-close and survey timers; complaint interactions, bad ratings, merges.
+  {
+    name: 'service-desk',
+    entry: 'functions/workers/service-desk.ts',
+    consumer: {
+      events: ['TicketCreated', 'TicketUpdated', 'TicketStatusChanged', 'TicketAssigned', 'TicketCommented', 'SlaWarning', 'SlaBreached', 'InteractionLogged', 'SurveyAnswered', 'CustomerMerged', 'CustomerUnmerged'],
+      batchSize: 10,
+      maxReceiveCount: 5,
+      visibilityTimeoutSeconds: 60,
+    },
+    sendsTo: ['timers'],
+    table: 'write',
+    timeoutSeconds: 30,
+  },
+  // Task reminder timers (before, at and after the due time) after every task event.
+  {
+    name: 'task-reminders',
+    entry: 'functions/workers/task-reminders.ts',
+    consumer: { events: ['TaskCreated', 'TaskUpdated'], batchSize: 10, maxReceiveCount: 5, visibilityTimeoutSeconds: 60, maxConcurrency: 4 },
+    sendsTo: ['timers'],
+    table: 'write',
+    timeoutSeconds: 30,
+  },
+  // Care cadences: new leads, orders, birthdays and renewal dates become timed tasks or messages.
+  {
+    name: 'care-cadences',
+    entry: 'functions/workers/care-cadences.ts',
+    consumer: { events: ['CustomerCreated', 'CustomerUpdated', 'CustomerRestored', 'OrderPlaced'], batchSize: 10, maxReceiveCount: 5, visibilityTimeoutSeconds: 60 },
+    sendsTo: ['timers'],
+    table: 'write',
+    timeoutSeconds: 30,
   },
 ];
 

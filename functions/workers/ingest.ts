@@ -8,6 +8,7 @@ import type { DeliveryRef } from '../../shared/store/orders-repo';
 import type { Ctx } from '../../shared/usecases/customers';
 import { ingestOrder, ingestRefund, type Outcome } from '../../shared/usecases/ingest/ingest-order';
 import { ingestBehaviour, ingestCheckout, ingestCustomer, ingestPrivacy } from '../../shared/usecases/ingest/ingest-other';
+import { ingestAfterSales } from '../../shared/usecases/service/aftersales';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -38,6 +39,8 @@ async function apply(ctx: Ctx, item: IngestItem, ref: DeliveryRef): Promise<Outc
       return ingestBehaviour(ctx, item, ref);
     case 'privacy':
       return ingestPrivacy(ctx, item, ref);
+    case 'aftersales':
+      return ingestAfterSales(ctx, item, ref);
     case 'ignored':
       countMetric('WebhooksIgnored');
       return (await ctx.deps.orders.markDelivered(ref, ctx.deps.clock.now().toISOString())) ? 'ignored' : 'duplicate';

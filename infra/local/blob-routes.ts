@@ -7,15 +7,16 @@ import { writeResult } from './apigw-event';
 
 /**
  * The local stand-in for S3 presigned URLs: `PUT /v1/imports/{id}/file` stores an import upload,
- * `GET /v1/exports/{id}/file` serves an export, each only with the signature and expiry the blob
+ * `GET /v1/exports/{id}/file` serves an export, `PUT`/`GET /v1/attachments/{id}/file` a ticket
+ * attachment, each only with the signature and expiry the blob
  * store put in the URL it handed out (like S3, no bearer token: the URL is the permission).
  */
 export const MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
-const ROUTE = /^\/v1\/(imports|exports)\/([0-9A-HJKMNP-TV-Z]{26})\/file$/;
+const ROUTE = /^\/v1\/(imports|exports|attachments)\/([0-9A-HJKMNP-TV-Z]{26})\/file$/;
 
 export function isBlobRoute(method: string, path: string): boolean {
   const m = ROUTE.exec(path);
-  return !!m && ((method === 'PUT' && m[1] === 'imports') || (method === 'GET' && m[1] === 'exports'));
+  return !!m && ((method === 'PUT' && m[1] === 'imports') || (method === 'GET' && m[1] === 'exports') || ((method === 'PUT' || method === 'GET') && m[1] === 'attachments'));
 }
 
 export async function serveBlob(blobs: LocalBlobStore, req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, headers: Record<string, string>): Promise<void> {
@@ -35,7 +36,7 @@ export async function serveBlob(blobs: LocalBlobStore, req: IncomingMessage, res
   if (!info) return writeResult(res, problem(404, 'Not found', 'The file does not exist (exports are kept 7 days).', { instance: path }), headers);
   res.writeHead(200, {
     ...headers,
-    'content-type': 'text/csv; charset=utf-8',
+    'content-type': key.startsWith('attachments/') ? 'application/octet-stream' : 'text/csv; charset=utf-8',
     'content-length': String(info.size),
     'content-disposition': attachment(ok.filename ?? 'export.csv'),
     'cache-control': 'no-store',

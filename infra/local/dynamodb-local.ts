@@ -36,7 +36,7 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
 export async function startDynamoLocal(opts: { dataDir?: string; port?: number } = {}): Promise<DynamoLocal> {
   const port = opts.port ?? (await freePort());
   const dir = emulatorDir();
-  const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-Xmx1g', '-jar', join(dir, 'DynamoDBLocal.jar'), '-port', String(port)];
+  const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-Xmx3g', '-jar', join(dir, 'DynamoDBLocal.jar'), '-port', String(port)];
   if (opts.dataDir) args.push('-dbPath', opts.dataDir, '-sharedDb');
   else args.push('-inMemory', '-sharedDb');
   const proc: ChildProcess = spawn('java', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });

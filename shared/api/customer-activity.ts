@@ -68,18 +68,34 @@ export const getTimeline = defineRoute({
   status: 200,
 });
 
+/** What the segmentation engine derived for a customer (tier, lifecycle stage, RFM, predictions); CLV in minor units of the base currency. */
+export const derivedStateSchema = once(() =>
+  z.object({
+    tier: z.optional(z.string()),
+    lifecycle: z.optional(z.string()),
+    reactivatedAt: z.optional(isoDateTime()),
+    rfm: z.optional(z.object({ r: z.int(), f: z.int(), m: z.int(), code: z.string(), group: z.string() })),
+    predictions: z.optional(
+      z.object({ pAlive: z.number(), churnRisk: z.number(), expectedOrders90: z.number(), expectedOrders365: z.number(), clvMinor: z.int(), nextOrderAt: z.optional(isoDateTime()) }),
+    ),
+    churnWarning: z.optional(z.boolean()),
+    evaluatedAt: z.optional(isoDateTime()),
+  }),
+);
+
 export const getCustomer360 = defineRoute({
   operationId: 'getCustomer360',
   method: 'GET',
   path: '/v1/customers/{id}/360',
   permission: 'customers:read',
-  summary: 'Profile, aggregates, tags, segments, latest timeline and open tickets, read in one query',
+  summary: 'Profile, aggregates, derived state (tier, lifecycle, RFM, predictions), tags, segments, latest timeline and open tickets, read in one query',
   tag: 'Customers',
   params: idParams,
   response: () =>
     z.object({
       profile: customerSchema(),
       aggregates: z.record(z.string(), z.unknown()),
+      derived: z.optional(derivedStateSchema()),
       tags: z.array(z.string()),
       segments: z.array(z.string()),
       openTickets: z.array(z.record(z.string(), z.unknown())),

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { DEDUP_MODES, EXPORT_STATUSES, IMPORT_FORMATS, IMPORT_KINDS, IMPORT_STATUSES } from '../domain/transfers';
 import { defineRoute, once } from './contract';
-import { idParams, isoDateTime, text } from './common';
+import { idParams, isoDateTime, text, ulidId } from './common';
 import { customerSearchFields } from './customers';
 
 /**
@@ -98,6 +98,8 @@ const exportFilter = once(() =>
   z.strictObject({
     all: z.optional(z.boolean()),
     ...customerSearchFields(),
+    /** The members of a segment (iterated from its member index). */
+    segmentId: z.optional(ulidId()),
   }),
 );
 
@@ -125,7 +127,7 @@ export const createExport = defineRoute({
   method: 'POST',
   path: '/v1/exports',
   permission: 'customers:read',
-  summary: 'Export customers to CSV in the background: all, or those a search finds (PII masked unless you may read it)',
+  summary: 'Export customers to CSV in the background: all, those a search finds, or the members of a segment (PII masked unless you may read it)',
   tag: 'Import and export',
   body: () => z.strictObject({ kind: z.literal('customers'), filter: exportFilter() }),
   response: exportJob,

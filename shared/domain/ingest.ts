@@ -89,6 +89,20 @@ export type IngestItem =
       completedOrderId?: string;
     }
   | { type: 'behaviour'; identity: IdentityHints; action: 'browse' | 'add_to_cart' | 'inquiry'; product?: string; category?: string; note?: string; occurredAt: string }
+  | {
+      type: 'aftersales';
+      platform: string;
+      store: string;
+      requestId: string;
+      kind: 'refund' | 'return' | 'exchange' | 'repair';
+      identity: IdentityHints;
+      orderId?: string;
+      reason: string;
+      amountMinor?: number;
+      currency?: string;
+      priority?: 'low' | 'normal' | 'high' | 'urgent';
+      occurredAt: string;
+    }
   | { type: 'privacy'; request: 'data_request' | 'customer_redact' | 'shop_redact'; platform: string; store: string; identity?: IdentityHints; occurredAt: string }
   | { type: 'ignored'; reason: string };
 

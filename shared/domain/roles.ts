@@ -12,17 +12,28 @@ export const PERMISSIONS = [
   'customers:merge',
   'interactions:write',
   'pii:read',
+  'tickets:read',
+  'tickets:write',
+  'tasks:read',
+  'tasks:write',
+  'notifications:read',
+  'service:admin',
+  'service:reports',
+  'segments:read',
+  'segments:write',
+  'tags:write',
+  'settings:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const MATRIX: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  manager: ['customers:read', 'customers:write', 'customers:delete', 'customers:merge', 'interactions:write', 'pii:read'],
-  marketer: ['customers:read', 'customers:write', 'pii:read'],
-  agent: ['customers:read', 'customers:write', 'interactions:write', 'pii:read'],
-  sales: ['customers:read', 'customers:write', 'interactions:write', 'pii:read'],
-  analyst: ['customers:read'],
-  integration: ['customers:read', 'customers:write', 'interactions:write', 'pii:read'],
+  manager: ['customers:read', 'customers:write', 'customers:delete', 'customers:merge', 'interactions:write', 'pii:read', 'tickets:read', 'tickets:write', 'tasks:read', 'tasks:write', 'notifications:read', 'service:admin', 'service:reports', 'segments:read', 'segments:write', 'tags:write', 'settings:write'],
+  marketer: ['customers:read', 'customers:write', 'pii:read', 'tasks:read', 'tasks:write', 'notifications:read', 'segments:read', 'segments:write', 'tags:write'],
+  agent: ['customers:read', 'customers:write', 'interactions:write', 'pii:read', 'tickets:read', 'tickets:write', 'tasks:read', 'tasks:write', 'notifications:read'],
+  sales: ['customers:read', 'customers:write', 'interactions:write', 'pii:read', 'tickets:read', 'tasks:read', 'tasks:write', 'notifications:read'],
+  analyst: ['customers:read', 'notifications:read', 'service:reports', 'segments:read'],
+  integration: ['customers:read', 'customers:write', 'interactions:write', 'pii:read', 'tickets:read', 'tickets:write'],
 };
 
 export function isRole(value: string): value is Role {

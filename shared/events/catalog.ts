@@ -32,6 +32,25 @@ export const EVENT_CATALOG = {
   ChurnWarningRaised: { version: 1, data: z.object({ ...customerRef, churnRisk: z.number(), valueMinor: z.int(), currency: z.string() }) },
   CustomerTagsChanged: { version: 1, data: z.object({ ...customerRef, added: z.array(z.string()), removed: z.array(z.string()), source: z.enum(['rule', 'manual']) }) },
   PrivacyRequestReceived: { version: 1, data: z.object({ request: z.string(), platform: z.string(), store: z.string(), customerId: z.optional(z.string()) }) },
+  // Service desk (issue 5): tickets, SLAs, tasks, surveys. Subject: the ticket, task or survey id.
+  TicketCreated: {
+    version: 1,
+    data: z.object({ ticketId: z.string(), customerId: z.optional(z.string()), type: z.string(), priority: z.string(), channel: z.string(), source: z.string(), groupId: z.optional(z.string()), assigneeId: z.optional(z.string()) }),
+  },
+  TicketUpdated: { version: 1, data: z.object({ ticketId: z.string(), customerId: z.optional(z.string()), changed: z.array(z.string()) }) },
+  TicketStatusChanged: { version: 1, data: z.object({ ticketId: z.string(), customerId: z.optional(z.string()), from: z.string(), to: z.string() }) },
+  TicketAssigned: {
+    version: 1,
+    data: z.object({ ticketId: z.string(), groupId: z.optional(z.string()), assigneeId: z.optional(z.string()), previousGroupId: z.optional(z.string()), previousAssigneeId: z.optional(z.string()), mode: z.string(), transfer: z.boolean() }),
+  },
+  TicketCommented: { version: 1, data: z.object({ ticketId: z.string(), commentId: z.string(), public: z.boolean(), author: z.enum(['agent', 'customer', 'system']), mentions: z.array(z.string()) }) },
+  SlaWarning: { version: 1, data: z.object({ ticketId: z.string(), metric: z.string(), dueAt: z.string(), policyId: z.string() }) },
+  SlaBreached: { version: 1, data: z.object({ ticketId: z.string(), metric: z.string(), dueAt: z.string(), policyId: z.string(), escalatedTo: z.optional(z.string()) }) },
+  TaskCreated: { version: 1, data: z.object({ taskId: z.string(), assigneeId: z.string(), kind: z.string(), dueAt: z.optional(z.string()), ticketId: z.optional(z.string()), customerId: z.optional(z.string()) }) },
+  TaskUpdated: { version: 1, data: z.object({ taskId: z.string(), assigneeId: z.string(), changed: z.array(z.string()), status: z.string() }) },
+  TaskOverdue: { version: 1, data: z.object({ taskId: z.string(), assigneeId: z.string(), escalatedTo: z.optional(z.string()), dueAt: z.string() }) },
+  SurveySent: { version: 1, data: z.object({ surveyId: z.string(), kind: z.string(), customerId: z.string(), ticketId: z.optional(z.string()), channel: z.string() }) },
+  SurveyAnswered: { version: 1, data: z.object({ surveyId: z.string(), kind: z.string(), customerId: z.string(), ticketId: z.optional(z.string()), rating: z.optional(z.int()), score: z.optional(z.int()) }) },
 } as const;
 
 export type EventType = keyof typeof EVENT_CATALOG;

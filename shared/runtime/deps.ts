@@ -11,7 +11,18 @@ import { TimersRepo } from '../store/timers-repo';
 import { DefinitionsRepo } from '../store/definitions-repo';
 import { MembershipRepo } from '../store/membership-repo';
 import { TagIndexRepo } from '../store/tag-index-repo';
+import { JobsRepo } from '../store/jobs-repo';
 import { TransfersRepo } from '../store/transfers-repo';
+import { TicketsRepo } from '../store/tickets-repo';
+import { AgentsRepo } from '../store/agents-repo';
+import { SlaRepo } from '../store/sla-repo';
+import { TasksRepo } from '../store/tasks-repo';
+import { NotificationsRepo } from '../store/notifications-repo';
+import { SurveysRepo } from '../store/surveys-repo';
+import { CadencesRepo } from '../store/cadences-repo';
+import { ServiceStatsRepo } from '../store/service-stats-repo';
+import { deriveLinkKey } from '../domain/service/surveys';
+import type { MessageSender } from './messaging';
 import type { EventPublisher } from '../events/publisher';
 import { loadConfig, type Config } from './config';
 import type { BlobStore } from './blob-store';
@@ -37,6 +48,24 @@ export interface Deps {
   definitions: DefinitionsRepo;
   membership: MembershipRepo;
   tagIndex: TagIndexRepo;
+  /** Background jobs over many customers (backfills, rescores, bulk tags). */
+  jobs: JobsRepo;
+  // Service desk (issue 5)
+  tickets: TicketsRepo;
+  agents: AgentsRepo;
+  sla: SlaRepo;
+  tasks: TasksRepo;
+  notifications: NotificationsRepo;
+  surveys: SurveysRepo;
+  cadences: CadencesRepo;
+  serviceStats: ServiceStatsRepo;
+  /** Signs the no-login links sent to customers (survey answers); derived from the identity key. */
+  linkKey: Buffer;
+  /**
+   * Messages to customers (surveys, care). Senders use `messageSender(deps)` from ./messaging, which
+   * falls back to the dev outbox in the table until a provider adapter is installed.
+   */
+  messages?: MessageSender;
   /** Only the outbox relay publishes; it composes the EventBridge adapter itself unless overridden. */
   publisher?: () => Promise<EventPublisher>;
   /**
@@ -121,6 +150,16 @@ export function buildDeps(config: Config, key: Buffer, overrides: Partial<Deps> 
     definitions: new DefinitionsRepo(db),
     membership: new MembershipRepo(db),
     tagIndex: new TagIndexRepo(db),
+    jobs: new JobsRepo(db),
+    tickets: new TicketsRepo(db),
+    agents: new AgentsRepo(db),
+    sla: new SlaRepo(db),
+    tasks: new TasksRepo(db),
+    notifications: new NotificationsRepo(db),
+    surveys: new SurveysRepo(db),
+    cadences: new CadencesRepo(db),
+    serviceStats: new ServiceStatsRepo(db),
+    linkKey: deriveLinkKey(key),
     ...overrides,
   };
 }

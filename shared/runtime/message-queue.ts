@@ -6,7 +6,7 @@
  * per name and gives producers `QUEUE_URL_<NAME>`, the local runtime a LocalQueue per name.
  * The SQS adapter lives in ./sqs-message-queue.ts, imported only by functions that send.
  */
-export const QUEUE_NAMES = ['ingest', 'import', 'export', 'timers'] as const;
+export const QUEUE_NAMES = ['ingest', 'import', 'export', 'timers', 'jobs'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface SendOptions {

@@ -125,8 +125,9 @@ export class CustomersRepo {
   /**
    * Writes a new state of a live profile read at `expectedVersion`: identity claims that changed
    * are released and taken in the same transaction. Status changes (delete, restore) go through here.
+   * `extraEvents` are written in the same transaction (e.g. CustomerTagsChanged with the update).
    */
-  async replace(before: Customer, after: Customer, event: EventEnvelope, expectedStatus: Customer['status'] = 'active'): Promise<void> {
+  async replace(before: Customer, after: Customer, event: EventEnvelope, expectedStatus: Customer['status'] = 'active', extraEvents: readonly EventEnvelope[] = []): Promise<void> {
     const liveBefore = before.status === 'active' ? identityClaims(before, this.hash) : [];
     const liveAfter = after.status === 'active' ? identityClaims(after, this.hash) : [];
     const { added, removed } = diffClaims(liveBefore, liveAfter);
@@ -145,6 +146,7 @@ export class CustomersRepo {
         Delete: { TableName: this.db.tableName, Key: cl.key, ConditionExpression: 'customerId = :id', ExpressionAttributeValues: { ':id': after.id } },
       })),
       outboxPut(this.db.tableName, event),
+      ...extraEvents.map((e) => outboxPut(this.db.tableName, e)),
     ];
     await transactWrite(this.db, items, this.identityConflict(added, 1));
   }

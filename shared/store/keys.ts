@@ -127,7 +127,7 @@ export const IMPORT_ERROR_PREFIX = 'ERR#';
 export const exportJobKey = (jobId: string) => ({ PK: `EXP#${jobId}`, SK: 'JOB' });
 
 /** Object keys in the transfer bucket (S3) or folder (local); lifecycle rules expire each prefix. */
-export const BLOB_PREFIXES = { imports: 'imports/', exports: 'exports/' } as const;
+export const BLOB_PREFIXES = { imports: 'imports/', exports: 'exports/', attachments: 'attachments/' } as const;
 export const importFileKey = (jobId: string) => `${BLOB_PREFIXES.imports}${jobId}/file`;
 export const exportFileKey = (jobId: string) => `${BLOB_PREFIXES.exports}${jobId}/file`;
 
@@ -168,3 +168,100 @@ export const segmentRefKeys = (customerId: string, segmentId: string) => ({
 export const segmentMembersPk = (segmentId: string, shard: number) => `SEGM#${segmentId}#${shard}`;
 export const tagMemberKey = (tag: string, customerId: string) => ({ PK: tagMembersPk(tag, shardOf(customerId, TAG_SHARDS)), SK: customerId });
 export const tagMembersPk = (tag: string, shard: number) => `TAGM#${tag}#${shard}`;
+
+// ---- Service desk (issue 5): tickets, agents, SLA policies, tasks, notifications, surveys, cadences, stats
+
+/**
+ * A ticket's partition holds the ticket (`TICKET`), its history (`H#<ulid>`), comments
+ * (`C#<ulid>`) and attachments (`A#<id>`). GSI1 lists tickets by status (TICKET_SHARDS
+ * partitions per status, merged by id: newest first); GSI2 lists an agent's tickets by status,
+ * or, while nobody is assigned, the group's queue (`TKTQ#<group or ->`).
+ */
+export const TICKET_SHARDS = 4;
+export const TICKET_SK = 'TICKET';
+export const TICKET_PREFIX = { history: 'H#', comment: 'C#', attachment: 'A#' } as const;
+export const ticketPk = (id: string) => `TKT#${id}`;
+export const ticketKey = (id: string) => ({ PK: ticketPk(id), SK: TICKET_SK });
+export const ticketHistoryKey = (ticketId: string, entryId: string) => ({ PK: ticketPk(ticketId), SK: `${TICKET_PREFIX.history}${entryId}` });
+export const ticketCommentKey = (ticketId: string, commentId: string) => ({ PK: ticketPk(ticketId), SK: `${TICKET_PREFIX.comment}${commentId}` });
+export const ticketAttachmentKey = (ticketId: string, attachmentId: string) => ({ PK: ticketPk(ticketId), SK: `${TICKET_PREFIX.attachment}${attachmentId}` });
+export const ticketStatusPk = (status: string, shard: number) => `TKTS#${status}#${shard}`;
+export const ticketStatusKeys = (status: string, id: string) => ({ GSI1PK: ticketStatusPk(status, shardOf(id, TICKET_SHARDS)), GSI1SK: id });
+export const ticketAgentPk = (agentId: string) => `TKTA#${agentId}`;
+export const ticketQueuePk = (groupId: string | undefined) => `TKTQ#${groupId ?? '-'}`;
+export const ticketOwnerKeys = (t: { id: string; status: string; assigneeId?: string; groupId?: string }) => ({
+  GSI2PK: t.assigneeId ? ticketAgentPk(t.assigneeId) : ticketQueuePk(t.groupId),
+  GSI2SK: `${t.status}#${t.id}`,
+});
+/** The ref of an unsolved or solved ticket in its customer's partition (the 360 view's open tickets). */
+export const ticketRefKey = (customerId: string, ticketId: string) => ({ PK: customerPk(customerId), SK: `${SK.ticketRefPrefix}${ticketId}` });
+export const TICKET_SEQ_KEY = { PK: 'SEQ#ticket', SK: 'SEQ' } as const;
+
+/** The agent directory and groups (queues): small lists on GSI1. */
+export const agentKey = (id: string) => ({ PK: `AGENT#${id}`, SK: 'AGENT' });
+export const AGENTS_PK = 'AGENTS';
+export const agentListKeys = (id: string) => ({ GSI1PK: AGENTS_PK, GSI1SK: id });
+export const groupKey = (id: string) => ({ PK: `GROUP#${id}`, SK: 'GROUP' });
+export const GROUPS_PK = 'GROUPS';
+export const groupListKeys = (id: string) => ({ GSI1PK: GROUPS_PK, GSI1SK: id });
+
+/** SLA policies in matching order on GSI1; a position claim keeps positions unique. */
+export const slaPolicyKey = (id: string) => ({ PK: `SLA#${id}`, SK: 'POLICY' });
+export const SLA_POLICIES_PK = 'SLAS';
+export const slaListKeys = (position: number, id: string) => ({ GSI1PK: SLA_POLICIES_PK, GSI1SK: `${String(position).padStart(6, '0')}#${id}` });
+export const slaPositionKey = (position: number) => ({ PK: `SLAPOS#${position}`, SK: 'SLAPOS' });
+export const SERVICE_SETTINGS_KEY = { PK: 'SVC#SETTINGS', SK: 'SETTINGS' } as const;
+
+/** Tasks; GSI2 lists an assignee's tasks, unfinished first (`A#`), by due time. */
+export const taskKey = (id: string) => ({ PK: `TASK#${id}`, SK: 'TASK' });
+export const taskAssigneePk = (assigneeId: string) => `TASKS#${assigneeId}`;
+export const TASK_BUCKET = { open: 'A#', done: 'Z#' } as const;
+export const taskAssigneeKeys = (t: { id: string; assigneeId: string; done: boolean; dueAt?: string }) => ({
+  GSI2PK: taskAssigneePk(t.assigneeId),
+  GSI2SK: `${t.done ? TASK_BUCKET.done : TASK_BUCKET.open}${t.dueAt ?? '9999'}#${t.id}`,
+});
+
+/** An agent's notifications, newest first. */
+export const notificationPk = (agentId: string) => `NTF#${agentId}`;
+export const notificationKey = (agentId: string, id: string) => ({ PK: notificationPk(agentId), SK: `N#${id}` });
+export const NOTIFICATION_PREFIX = 'N#';
+
+export const surveyKey = (id: string) => ({ PK: `SRV#${id}`, SK: 'SURVEY' });
+
+export const cadenceRuleKey = (id: string) => ({ PK: `CAD#${id}`, SK: 'RULE' });
+export const CADENCES_PK = 'CADENCES';
+export const cadenceListKeys = (id: string) => ({ GSI1PK: CADENCES_PK, GSI1SK: id });
+
+/** Service counters: current (per shard) and per day (per shard), one partition read by one Query. */
+export const STATS_SHARDS = 4;
+export const STATS_PK = 'SVCSTATS';
+export const statsCurrentKey = (shard: number) => ({ PK: STATS_PK, SK: `CUR#${shard}` });
+export const STATS_CURRENT_PREFIX = 'CUR#';
+export const statsDayKey = (day: string, shard: number) => ({ PK: STATS_PK, SK: `D#${day}#${shard}` });
+export const statsDayRange = (fromDay: string, toDay: string) => ({ from: `D#${fromDay}#`, to: `D#${toDay}#~` });
+
+/** The dev outbox (messages captured instead of sent): one item per message id, listed newest first on GSI1. */
+export const devMessageKey = (id: string) => ({ PK: `MSG#${id}`, SK: 'MSG' });
+export const DEV_OUTBOX_PK = 'DEVOUTBOX';
+export const devOutboxListKeys = (sentAt: string, id: string) => ({ GSI1PK: DEV_OUTBOX_PK, GSI1SK: `${sentAt}#${id}` });
+
+/** Ticket attachments in the transfer bucket (kept with the ticket: no expiry rule). */
+export const attachmentFileKey = (attachmentId: string) => `${BLOB_PREFIXES.attachments}${attachmentId}/file`;
+
+// ---- Segments, tags and value settings (issue 4): jobs
+
+/**
+ * Jobs (backfills, rescores, bulk tags, segment clean-ups): the job item and one item per part (a
+ * unit of work with its own checkpoint and counters, e.g. one Scan segment), read together by one
+ * Query; and per subject (`segment:<id>`, `tag:<name>`, `settings:value`) a pointer to its current
+ * job, so a job that is no longer current stops.
+ */
+const JOB = 'JOB#';
+export const jobPk = (jobId: string) => `${JOB}${jobId}`;
+export const jobKey = (jobId: string) => ({ PK: jobPk(jobId), SK: 'JOB' });
+export const JOB_PART_PREFIX = 'PART#';
+export const jobPartKey = (jobId: string, part: number) => ({ PK: jobPk(jobId), SK: `${JOB_PART_PREFIX}${String(part).padStart(3, '0')}` });
+export const jobSubjectKey = (subject: string) => ({ PK: `JOBSUBJ#${subject}`, SK: 'JOBSUBJ' });
+/** Customer partitions start with this (a parallel Scan keeps only their header items, `~…`). */
+export const CUSTOMER_PK_PREFIX = customerPk('');
+export const HEADER_SK_PREFIX = '~';

@@ -1,5 +1,6 @@
 import { BatchWriteCommand, QueryCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Customer } from '../domain/customer';
+import type { CustomerState } from '../domain/segmentation/definitions';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import type { Interaction, TimelineEntry } from '../domain/interaction';
 import type { EventEnvelope } from '../events/envelope';
@@ -18,6 +19,8 @@ export const TIMELINE_ENTITY = 'timeline';
 export interface CustomerView {
   profile: Customer;
   aggregates: Record<string, unknown>;
+  /** What the segmentation engine derived last (the `~STATE` item), without its bookkeeping; absent before the first evaluation. */
+  derived?: Omit<CustomerState, 'version' | 'timerAt'>;
   segments: string[];
   openTickets: Record<string, unknown>[];
   timeline: TimelineEntry[];
@@ -97,7 +100,10 @@ export class PartitionRepo {
       const sk = item.SK as string;
       if (sk === SK.profile) view.profile = customerFromItem(item);
       else if (sk === SK.aggregates) view.aggregates = stripKeys(item);
-      else if (sk.startsWith(SK.segmentRefPrefix)) view.segments.push(item.segmentId as string);
+      else if (sk === SK.state) {
+        const { version: _v, timerAt: _t, ...derived } = stripKeys<CustomerState>(item);
+        view.derived = derived;
+      } else if (sk.startsWith(SK.segmentRefPrefix)) view.segments.push(item.segmentId as string);
       else if (sk.startsWith(SK.ticketRefPrefix)) view.openTickets.push(stripKeys(item));
       else if (sk.startsWith(SK.timelinePrefix) && view.timeline.length < timelineLimit) view.timeline.push(toEntry(item));
     }

@@ -46,6 +46,36 @@ export async function updateCustomer(ctx: Ctx, id: string, version: number, patc
   return next;
 }
 
+/**
+ * Adds and removes manual tags through the profile update path: the profile read, changed and
+ * written guarded by its version (retried when someone else changed it meanwhile), limits checked,
+ * and CustomerUpdated with CustomerTagsChanged (source `manual`) in the same transaction. `known` is
+ * the profile when the caller has just read it (a bulk job's page). Nothing to change: no write.
+ */
+export async function changeTags(ctx: Ctx, id: string, add: readonly string[], remove: readonly string[], known?: Customer): Promise<{ customer: Customer; added: string[]; removed: string[] }> {
+  for (let attempt = 0; ; attempt++) {
+    const current = attempt === 0 && known?.status === 'active' ? known : await requireLive(ctx.deps, id);
+    const drop = new Set(remove);
+    const tags = current.tags.filter((t) => !drop.has(t));
+    for (const t of add) if (!tags.includes(t)) tags.push(t);
+    const added = tags.filter((t) => !current.tags.includes(t));
+    const removed = current.tags.filter((t) => !tags.includes(t));
+    if (added.length + removed.length === 0) return { customer: current, added, removed };
+    const now = ctx.deps.clock.now().toISOString();
+    const next: Customer = { ...current, tags, updatedAt: now, version: current.version + 1 };
+    assertLimits(next);
+    try {
+      await ctx.deps.customers.replace(current, next, event(ctx, 'CustomerUpdated', { customerId: id, changed: ['tags'] }, now), 'active', [
+        event(ctx, 'CustomerTagsChanged', { customerId: id, added, removed, source: 'manual' }, now),
+      ]);
+      return { customer: next, added, removed };
+    } catch (e) {
+      if (e instanceof ConflictError && e.extra.reason === 'version' && attempt < 5) continue;
+      throw e;
+    }
+  }
+}
+
 export async function deleteCustomer(ctx: Ctx, id: string): Promise<Customer> {
   const current = await requireLive(ctx.deps, id);
   const now = ctx.deps.clock.now().toISOString();

@@ -27,8 +27,18 @@ function identityOf(f: ExportFilter, region: string): Identity | undefined {
   return undefined;
 }
 
-async function* customers(ctx: Ctx, f: ExportFilter): AsyncGenerator<Customer> {
+async function* customers(ctx: Ctx, f: ExportFilter & { segmentId?: string }): AsyncGenerator<Customer> {
   const { customers: repo, config } = ctx.deps;
+  if (f.segmentId !== undefined) {
+    // A segment's members, page by page from its member index (live profiles only).
+    let after: string | undefined;
+    do {
+      const page = await ctx.deps.membership.members(f.segmentId, 100, after);
+      yield* (await repo.getMany(page.items)).filter((c) => c.status === 'active');
+      after = page.cursor;
+    } while (after);
+    return;
+  }
   const identity = identityOf(f, config.defaultPhoneRegion);
   if (identity) {
     const id = await repo.findIdByIdentity(identity);

@@ -1,3 +1,4 @@
+import { dynamoEndpoint } from '../support/endpoint';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,7 +112,7 @@ it('ingests the purchases through the signed generic webhook and matches the pub
   expect({ ...after, version: 0 }).toEqual({ ...before, version: 0 });
   viaWebhook = await snapshot();
   // Free the emulator for the second run: DynamoDB Local slows down with every table it holds.
-  const client = new DynamoDBClient({ endpoint: process.env.CRM_TEST_DYNAMO_ENDPOINT, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+  const client = new DynamoDBClient({ endpoint: dynamoEndpoint(), region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
   await client.send(new DeleteTableCommand({ TableName: t.stack.tableName }));
   client.destroy();
 });
@@ -121,10 +122,12 @@ it('gives the identical state when the same purchases come through bulk import',
   t = await startTestStack();
   const dir = mkdtempSync(join(tmpdir(), 'crm-cdnow-import-'));
   try {
-    const header = 'orderId,platform,store,customerId,placedAt,status,currency,total,channel';
+    // The product too (one line: what the aggregates count is the products an order contains).
+    const header = 'orderId,platform,store,customerId,placedAt,status,currency,total,channel,product,quantity,unitPrice';
     const rows = envelopes.map((e) => {
-      const d = e.data as { orderId: string; customer: { id: string }; placedAt: string; total: string };
-      return [d.orderId, CDNOW.platform, CDNOW.store, d.customer.id, d.placedAt, 'fulfilled', CDNOW.currency, d.total, 'web'].join(',');
+      const d = e.data as { orderId: string; customer: { id: string }; placedAt: string; total: string; lines?: { product: string; quantity: number; unitPrice: string }[] };
+      const line = d.lines?.[0];
+      return [d.orderId, CDNOW.platform, CDNOW.store, d.customer.id, d.placedAt, 'fulfilled', CDNOW.currency, d.total, 'web', line?.product ?? '', line?.quantity ?? '', line?.unitPrice ?? ''].join(',');
     });
     const file = join(dir, 'cdnow-orders.csv');
     writeFileSync(file, `${header}\n${rows.join('\n')}\n`);

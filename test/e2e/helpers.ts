@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startLocalStack, type LocalStack } from '../../infra/local/runtime';
 import type { Role } from '../../shared/domain/roles';
+import { dropTable, dynamoEndpoint } from '../support/endpoint';
 
 /** The local stack in this jest worker, on the run's DynamoDB Local with a table of its own. */
 export interface Api {
@@ -22,10 +23,11 @@ export interface TestStack {
 
 export async function startTestStack(): Promise<TestStack> {
   const stateDir = mkdtempSync(join(tmpdir(), 'crm-e2e-'));
+  const tableName = `crm-e2e-${randomBytes(4).toString('hex')}`;
   const stack = await startLocalStack({
     port: 0,
-    dynamoEndpoint: process.env.CRM_TEST_DYNAMO_ENDPOINT,
-    tableName: `crm-e2e-${randomBytes(4).toString('hex')}`,
+    dynamoEndpoint: dynamoEndpoint(),
+    tableName,
     stateDir,
     retryDelayMs: 50,
     streamPollMs: 50,
@@ -62,6 +64,7 @@ export async function startTestStack(): Promise<TestStack> {
     call,
     stop: async () => {
       await stack.stop();
+      await dropTable(tableName);
       rmSync(stateDir, { recursive: true, force: true });
     },
   };

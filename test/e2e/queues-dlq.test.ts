@@ -90,7 +90,8 @@ it('retries the outbox relay from the stream when publishing fails, so no event 
     const c = await t.call('POST', '/v1/customers', { body: { name: unique('relay').name } });
     await t.stack.waitForIdle();
     expect(failures).toBeLessThan(0);
-    expect(bus.recent.filter((e) => e.subject === c.body.id).map((e) => e.type)).toEqual(['CustomerCreated']);
+    // Published once despite the failures (the segmentation consumer then adds the customer's first lifecycle stage).
+    expect(bus.recent.filter((e) => e.subject === c.body.id && e.type === 'CustomerCreated')).toHaveLength(1);
     expect(t.stack.stream.deadLetters()).toHaveLength(0);
   } finally {
     bus.publish = publish;

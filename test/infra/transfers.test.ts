@@ -93,8 +93,11 @@ describe('transfer bucket', () => {
 describe('access to the transfer bucket', () => {
   const withBlobs = WIRING.filter((s) => s.blobs);
 
-  test('is declared by the import and export functions only', () => {
+  test('is declared by the import, export and ticket attachment functions only', () => {
     expect(withBlobs.map((s) => `${s.name}:${s.blobs!.prefix}:${s.blobs!.access}`).sort()).toEqual([
+      'attachments-complete:attachments:read',
+      'attachments-create:attachments:write',
+      'attachments-get:attachments:read',
       'export:exports:write',
       'exports-get:exports:read',
       'import:imports:read',
@@ -114,7 +117,7 @@ describe('access to the transfer bucket', () => {
     const { prefix, access } = spec.blobs;
     expect(JSON.stringify(env.CRM_BLOB_BUCKET)).toContain(`crm-${TEST_SETTINGS.stage}-transfers-`);
     const objects = got.filter((s) => s.resources.includes(`/${prefix}/*`));
-    expect(got.every((s) => !s.resources.includes(prefix === 'imports' ? '/exports/' : '/imports/'))).toBe(true);
+    for (const other of ['imports', 'exports', 'attachments'].filter((p) => p !== prefix)) expect(got.every((s) => !s.resources.includes(`/${other}/`))).toBe(true);
     if (access === 'read') {
       expect(objects.map((s) => s.actions)).toEqual([['s3:GetObject']]);
       const list = got.filter((s) => s.actions.includes('s3:ListBucket'));

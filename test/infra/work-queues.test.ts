@@ -3,7 +3,7 @@ import { routeKey } from '../../shared/api/contract';
 import { queueUrlEnv } from '../../shared/runtime/message-queue';
 import { pascal } from '../../infra/stacks/stateless-stack';
 import { queueFunctions, WIRING, type FunctionSpec } from '../../infra/wiring';
-import { type Json, type Resource, asArray, getAttId, ofType, refId } from './template-helpers';
+import { type Json, type Resource, asArray, getAttId, ofType, refId, mergedTemplate } from './template-helpers';
 import { buildTestApp, TEST_SETTINGS, type TestApp } from './test-app';
 
 /**
@@ -19,7 +19,7 @@ let stateless: Template;
 beforeAll(() => {
   built = buildTestApp();
   stateful = Template.fromStack(built.stateful);
-  stateless = Template.fromStack(built.stateless);
+  stateless = mergedTemplate(built.stateless);
 });
 afterAll(() => built.cleanup());
 
@@ -46,12 +46,13 @@ function queueId(name: string): string {
 }
 
 describe('work queues', () => {
-  test('the wiring has the ingest, import, export and timers queues, each consumed by its worker', () => {
+  test('the wiring has the ingest, import, export, timers and jobs queues, each consumed by its worker', () => {
     expect(queueFunctions().map((s) => [s.name, s.queue.name])).toEqual([
       ['ingest', 'ingest'],
       ['import', 'import'],
       ['export', 'export'],
       ['timers', 'timers'],
+      ['jobs', 'jobs'],
     ]);
   });
 
@@ -102,7 +103,7 @@ describe('work queues', () => {
       for (const q of sendsTo) expect(refId(env[queueUrlEnv(q)])).toBe(queueId(q));
     }
     // The senders the features rely on (each checked above like every other function).
-    expect(producers).toEqual(expect.arrayContaining(['webhooks-shopify', 'webhooks-woocommerce', 'webhooks-generic', 'imports-start', 'import', 'exports-create', 'sweep-timers', 'timers', 'segmentation']));
+    expect(producers).toEqual(expect.arrayContaining(['webhooks-shopify', 'webhooks-woocommerce', 'webhooks-generic', 'imports-start', 'import', 'exports-create', 'sweep-timers', 'timers', 'segmentation', 'jobs', 'segments-create', 'segments-update', 'segments-delete', 'tags-create', 'tags-update', 'tags-delete', 'tag-jobs-create', 'settings-put']));
   });
 
   test('the consumer may receive and delete, but not send', () => {

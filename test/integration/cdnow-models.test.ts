@@ -46,7 +46,7 @@ beforeAll(async () => {
     }),
   );
   await drainStream(deps);
-}, 300_000);
+}, 600_000);
 
 describe('value models from the ingested CDNOW orders', () => {
   it('rebuild every customer’s repeat purchases, recency, age and mean repeat spend from the aggregates', async () => {

@@ -14,6 +14,9 @@ import { importStep, type StepOptions } from '../../shared/usecases/imports/run-
 import { testDeps } from '../support/db';
 import { allItems, ctxOf } from './helpers';
 
+// Imports run many steps against DynamoDB Local; on a busy 2-core machine they take a while.
+jest.setTimeout(90_000);
+
 /** Import jobs against DynamoDB Local: counters, per-row errors, dedup, and resuming after a crash. */
 const dir = mkdtempSync(join(tmpdir(), 'crm-import-it-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

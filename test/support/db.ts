@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ensureTable, LOCAL_CREDENTIALS } from '../../infra/local/dynamodb-local';
+import { dynamoEndpoint, rememberTable } from './endpoint';
 import { createDocumentClient, type Db } from '../../shared/store/client';
 import { loadConfig } from '../../shared/runtime/config';
 import { buildDeps, type Deps } from '../../shared/runtime/deps';
@@ -8,10 +9,10 @@ import type { EventEnvelope } from '../../shared/events/envelope';
 
 /** A fresh table in the run's DynamoDB Local, and deps wired to it. */
 export async function testDb(): Promise<Db & { endpoint: string; streamArn: string }> {
-  const endpoint = process.env.CRM_TEST_DYNAMO_ENDPOINT;
-  if (!endpoint) throw new Error('CRM_TEST_DYNAMO_ENDPOINT is not set: run through jest (test/support/global-setup.ts)');
+  const endpoint = dynamoEndpoint();
   const tableName = `crm-test-${randomBytes(4).toString('hex')}`;
   const streamArn = await ensureTable(endpoint, tableName);
+  rememberTable(tableName);
   return { doc: createDocumentClient({ endpoint, credentials: LOCAL_CREDENTIALS }), tableName, endpoint, streamArn };
 }
 

@@ -1,4 +1,4 @@
 export default async function globalTeardown(): Promise<void> {
-  const ddb = (globalThis as { __crmDynamo?: { stop(): Promise<void> } }).__crmDynamo;
-  await ddb?.stop();
+  const instances = (globalThis as { __crmDynamo?: { stop(): Promise<void> }[] }).__crmDynamo ?? [];
+  await Promise.all(instances.map((d) => d.stop()));
 }

@@ -49,6 +49,7 @@ describe('generic webhook examples in docs/generic-webhook.md', () => {
     'refund.created': 'refund',
     'checkout.upsert': 'checkout',
     behaviour: 'behaviour',
+    'aftersales.request': 'aftersales',
   };
   it.each(examples.map((e) => [e.type, e] as const))('the %s example normalizes', (type, example) => {
     const items = run(example);
@@ -160,7 +161,7 @@ describe('generic webhook validation names the field', () => {
     ['a reserved platform', withData({ platform: 'shopify' }), 'data.platform', 'shopify and woocommerce data come through their own webhooks'],
     ['an id with spaces', withData({ orderId: 'SO 1' }), 'data.orderId', 'must be 1-128 printable ASCII characters without spaces'],
     ['an empty product', withData({ lines: [{ product: ' ', quantity: 1, unitPrice: '1' }] }), 'data.lines.0.product', 'must not be empty'],
-    ['an unknown type', { ...order, type: 'order.deleted' }, 'type', 'must be one of "customer.upsert", "order.upsert", "order.cancelled", "refund.created", "checkout.upsert", "behaviour"'],
+    ['an unknown type', { ...order, type: 'order.deleted' }, 'type', 'must be one of "customer.upsert", "order.upsert", "order.cancelled", "refund.created", "checkout.upsert", "behaviour", "aftersales.request"'],
     ['a missing data', { ...order, data: undefined }, 'data', 'is required'],
     ['data that is not an object', { ...order, data: [1] }, 'data', 'must be an object'],
     ['a missing event id', { ...order, id: undefined }, 'id', 'is required'],

@@ -7,9 +7,11 @@ import { lazy } from './common';
  * The `data` of each generic webhook type (docs/generic-webhook.md). Strict: an unknown field is
  * refused, so a typo (`totl`) is an error naming it instead of a silently missing value.
  */
-export const GENERIC_TYPES = ['customer.upsert', 'order.upsert', 'order.cancelled', 'refund.created', 'checkout.upsert', 'behaviour'] as const;
+export const GENERIC_TYPES = ['customer.upsert', 'order.upsert', 'order.cancelled', 'refund.created', 'checkout.upsert', 'behaviour', 'aftersales.request'] as const;
 export type GenericType = (typeof GENERIC_TYPES)[number];
 export const BEHAVIOUR_ACTIONS = ['browse', 'add_to_cart', 'inquiry'] as const;
+/** After-sales requests a shop or app passes on (售后申请): each opens a ticket of that type. */
+export const AFTERSALES_KINDS = ['refund', 'return', 'exchange', 'repair'] as const;
 /** Platforms with their own signed webhooks: a generic sender may not speak for them. */
 export const RESERVED_PLATFORMS: ReadonlySet<string> = new Set(['shopify', 'woocommerce']);
 
@@ -97,6 +99,18 @@ export const genericData = lazy(() => ({
     product: z.optional(text(200)),
     category: z.optional(text(100)),
     note: z.optional(text(1000)),
+  }),
+  'aftersales.request': z.strictObject({
+    ...origin(),
+    requestId: extId(),
+    kind: z.enum(AFTERSALES_KINDS),
+    customer: customer(),
+    orderId: z.optional(extId()),
+    reason: text(2000),
+    amount: z.optional(money()),
+    currency: z.optional(currency()),
+    priority: z.optional(z.enum(['low', 'normal', 'high', 'urgent'])),
+    createdAt: z.optional(stamp()),
   }),
 }));
 type DataSchemas = ReturnType<typeof genericData>;

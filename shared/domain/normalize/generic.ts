@@ -137,6 +137,27 @@ function toItem(type: GenericType, data: GenericData[GenericType], ctx: Ctx): In
       if (c.completedOrderId) item.completedOrderId = c.completedOrderId;
       return item;
     }
+    case 'aftersales.request': {
+      const a = data as GenericData['aftersales.request'];
+      if (a.amount !== undefined && !a.currency) throw new IngestError('is required with amount', 'data.currency');
+      const item: Extract<IngestItem, { type: 'aftersales' }> = {
+        type: 'aftersales',
+        platform: a.platform ?? 'generic',
+        store: a.store ?? ctx.store,
+        requestId: a.requestId,
+        kind: a.kind,
+        identity: identity(a, a.customer, 'customer', ctx),
+        reason: a.reason,
+        occurredAt: time(a.createdAt, 'createdAt', ctx) ?? ctx.occurredAt,
+      };
+      if (a.orderId) item.orderId = a.orderId;
+      if (a.priority) item.priority = a.priority;
+      if (a.amount !== undefined && a.currency) {
+        item.amountMinor = minor(a.amount, a.currency, 'amount');
+        item.currency = a.currency;
+      }
+      return item;
+    }
     case 'behaviour': {
       const b = data as GenericData['behaviour'];
       const item: Extract<IngestItem, { type: 'behaviour' }> = { type: 'behaviour', identity: identity(b, b.customer, 'customer', ctx), action: b.action, occurredAt: ctx.occurredAt };

@@ -1,4 +1,5 @@
 import { evaluateCustomer, SEGMENT_TIMER_KIND } from '../segmentation/evaluate-customer';
+import { SERVICE_TIMER_HANDLERS } from '../service/timer-kinds';
 import type { TimerHandler } from './timers';
 
 /**
@@ -10,4 +11,6 @@ export const TIMER_HANDLERS: Record<string, TimerHandler> = {
   [SEGMENT_TIMER_KIND]: async (ctx, t) => {
     await evaluateCustomer(ctx, t.key);
   },
+  // Service desk: SLA warnings and breaches, auto-close, CSAT surveys, task reminders, care cadences.
+  ...SERVICE_TIMER_HANDLERS,
 };

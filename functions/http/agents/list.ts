@@ -1,0 +1,4 @@
+import { listAgents as contract } from '../../../shared/api/agents';
+import { httpHandler } from '../../../shared/http/handler';
+
+export const handler = httpHandler(contract, async ({ query, deps }) => ({ body: await deps.agents.listAgents(query.limit, query.cursor) }));

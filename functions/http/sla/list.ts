@@ -1,0 +1,4 @@
+import { listSlaPolicies as contract } from '../../../shared/api/sla';
+import { httpHandler } from '../../../shared/http/handler';
+
+export const handler = httpHandler(contract, async ({ deps }) => ({ body: { items: await deps.sla.all() } }));

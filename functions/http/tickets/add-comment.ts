@@ -1,0 +1,8 @@
+import { addTicketComment as contract } from '../../../shared/api/tickets';
+import { httpHandler } from '../../../shared/http/handler';
+import { addComment, presentTicket } from '../../../shared/usecases/service/tickets';
+
+export const handler = httpHandler(contract, async ({ params, body, deps, principal, correlationId }) => {
+  const { ticket, comment } = await addComment({ deps, correlationId, actorId: principal.sub }, params.id, body);
+  return { body: { comment, ticket: presentTicket(ticket, deps.clock.now().getTime()) } };
+});

@@ -1,0 +1,9 @@
+import { completeTicketAttachment as contract } from '../../../shared/api/tickets';
+import { httpHandler } from '../../../shared/http/handler';
+import { blobStore } from '../../../shared/runtime/s3-blob-store';
+import { completeAttachment } from '../../../shared/usecases/service/attachments';
+
+export const handler = httpHandler(contract, async ({ params, deps, principal, correlationId }) => {
+  const { fileKey: _k, ...shown } = await completeAttachment({ deps, correlationId, actorId: principal.sub }, blobStore(deps), params.id, params.attachmentId);
+  return { body: shown };
+});

@@ -1,0 +1,8 @@
+import { recordComplaintStep as contract } from '../../../shared/api/tickets';
+import { httpHandler } from '../../../shared/http/handler';
+import { complaintStep, presentTicket } from '../../../shared/usecases/service/tickets';
+
+export const handler = httpHandler(contract, async ({ params, body, deps, principal, correlationId }) => {
+  const t = await complaintStep({ deps, correlationId, actorId: principal.sub }, params.id, body);
+  return { body: presentTicket(t, deps.clock.now().getTime()) };
+});

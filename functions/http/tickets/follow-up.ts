@@ -1,0 +1,8 @@
+import { createFollowUpTicket as contract } from '../../../shared/api/tickets';
+import { httpHandler } from '../../../shared/http/handler';
+import { createFollowUp, presentTicket } from '../../../shared/usecases/service/tickets';
+
+export const handler = httpHandler(contract, async ({ params, body, deps, principal, correlationId }) => {
+  const t = await createFollowUp({ deps, correlationId, actorId: principal.sub }, params.id, body);
+  return { body: presentTicket(t, deps.clock.now().getTime()), headers: { location: `/v1/tickets/${t.id}` } };
+});

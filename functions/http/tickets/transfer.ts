@@ -1,0 +1,8 @@
+import { transferTicket as contract } from '../../../shared/api/tickets';
+import { httpHandler } from '../../../shared/http/handler';
+import { assignTicket, presentTicket } from '../../../shared/usecases/service/tickets';
+
+export const handler = httpHandler(contract, async ({ params, body, deps, principal, correlationId }) => {
+  const t = await assignTicket({ deps, correlationId, actorId: principal.sub }, params.id, { ...body, transfer: true });
+  return { body: presentTicket(t, deps.clock.now().getTime()) };
+});

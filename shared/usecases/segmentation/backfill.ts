@@ -1,0 +1,278 @@
+import { ConflictError, DomainError } from '../../domain/errors';
+import type { CustomerState, SegmentDef } from '../../domain/segmentation/definitions';
+import { evaluate, type CompiledEngine } from '../../domain/segmentation/engine';
+import type { EventEnvelope } from '../../events/envelope';
+import type { Deps } from '../../runtime/deps';
+import type { MessageQueue } from '../../runtime/message-queue';
+import { countMetric } from '../../runtime/observability';
+import { customerIdOfItem, headerFromItems, type Job, type JobCounters, type JobPart, type ScanPage } from '../../store/jobs-repo';
+import { event, type Ctx } from '../customers';
+import { completeIfDone, createJob, dispatchJob, isCurrent, supersede, type StepOptions, type StepResult } from '../jobs/jobs';
+import { setTimer } from '../timers/timers';
+import { loadEngine } from './engine-cache';
+import { evaluateCustomer, SEGMENT_TIMER_KIND } from './evaluate-customer';
+
+/**
+ * Backfills and rescores: a parallel Scan of the table, BACKFILL_SEGMENTS parts each walking one
+ * Scan segment from its own checkpoint. The header items of each customer (`~PROFILE`, `~AGG`,
+ * `~STATE`, `~SEG#…`) come from the scanned pages — nothing is read again per customer — and the
+ * full engine (`evaluate`) runs on them; only customers whose result changed are written, through
+ * `MembershipRepo.apply` guarded by the state version read (on a conflict the customer is
+ * evaluated again on its own, `evaluateCustomer`). A step stops at its deadline after committing
+ * what it did; a job that is no longer its subject's current one (the segment was edited or
+ * deleted, the settings were saved again) stops.
+ */
+export const BACKFILL_SEGMENTS = 16;
+/** Changed customers written at once by one part. */
+const WRITE_CONCURRENCY = 8;
+
+export const segmentSubject = (segmentId: string) => `segment:${segmentId}`;
+export const tagSubject = (name: string) => `tag:${name.toLowerCase()}`;
+export const SETTINGS_SUBJECT = 'settings:value';
+
+/** A segment's backfill job (created, not yet queued): the segment then records it. */
+export function createSegmentBackfill(ctx: Ctx, segment: Pick<SegmentDef, 'id' | 'version'>, jobId?: string): Promise<Job> {
+  return createJob(ctx, { ...(jobId ? { id: jobId } : {}), kind: 'backfill', subject: segmentSubject(segment.id), params: { segmentId: segment.id, version: segment.version }, parts: BACKFILL_SEGMENTS });
+}
+
+/** A rule tag's backfill (its condition is new or changed): everyone is evaluated with it. */
+export async function startTagBackfill(ctx: Ctx, queue: MessageQueue, tag: { name: string; version: number }): Promise<Job> {
+  const job = await createJob(ctx, { kind: 'backfill', subject: tagSubject(tag.name), params: { tag: tag.name, version: tag.version }, parts: BACKFILL_SEGMENTS });
+  await dispatchJob(queue, job);
+  return job;
+}
+
+/** After the value settings changed: everyone is evaluated with them. */
+export async function startRescore(ctx: Ctx, queue: MessageQueue, configVersion: number): Promise<Job> {
+  const job = await createJob(ctx, { kind: 'rescore', subject: SETTINGS_SUBJECT, params: { configVersion }, parts: BACKFILL_SEGMENTS });
+  await dispatchJob(queue, job);
+  return job;
+}
+
+/** The segment records how its backfill ended (unless it was edited meanwhile and a newer one runs). */
+export async function onBackfillEnded(ctx: Ctx, job: Job, status: 'completed' | 'failed'): Promise<void> {
+  const segmentId = job.params.segmentId as string | undefined;
+  if (!segmentId) return;
+  const seg = await ctx.deps.definitions.getSegment(segmentId);
+  if (!seg?.backfill || seg.backfill.jobId !== job.id) return;
+  const backfill = { ...seg.backfill, status: status === 'completed' ? ('done' as const) : ('failed' as const) };
+  if (seg.backfill.status === backfill.status) return;
+  try {
+    await ctx.deps.definitions.putSegment({ ...seg, backfill }, seg.version);
+  } catch (e) {
+    if (!(e instanceof ConflictError)) throw e; // edited meanwhile: the newer backfill is the one to record
+  }
+}
+
+// ---- comparing states
+
+/** Deep equality of stored values (a key whose value is undefined counts as absent). */
+function equal(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  for (const k in ra) if (ra[k] !== undefined && !equal(ra[k], rb[k])) return false;
+  for (const k in rb) if (rb[k] !== undefined && ra[k] === undefined) return false;
+  return true;
+}
+
+/** Milliseconds from the evaluation to the expected next order (a waiting time that only changes with the day). */
+const wait = (s: CustomerState) => (s.predictions?.nextOrderAt && s.evaluatedAt ? Date.parse(s.predictions.nextOrderAt) - Date.parse(s.evaluatedAt) : undefined);
+
+/**
+ * Does a new state say what the stored one says? Bookkeeping (`evaluatedAt`, `version`) aside. The
+ * expected next order is the evaluation instant plus a waiting time that only changes with the day,
+ * so it is compared as that waiting time (to the second): a state that only moved with the clock
+ * is the same state, and is not written again.
+ */
+export function sameState(a: CustomerState | undefined, b: CustomerState): boolean {
+  if (!a) return false;
+  const ra = a as unknown as Record<string, unknown>;
+  const rb = b as unknown as Record<string, unknown>;
+  for (const k of new Set([...Object.keys(ra), ...Object.keys(rb)])) {
+    if (k === 'evaluatedAt' || k === 'version') continue;
+    if (k !== 'predictions') {
+      if (!equal(ra[k], rb[k])) return false;
+      continue;
+    }
+    if (!a.predictions || !b.predictions) {
+      if (a.predictions !== b.predictions) return false;
+      continue;
+    }
+    const { nextOrderAt: na, ...pa } = a.predictions;
+    const { nextOrderAt: nb, ...pb } = b.predictions;
+    if (!equal(pa, pb) || (na === undefined) !== (nb === undefined)) return false;
+    if (na !== undefined && Math.abs(wait(a)! - wait(b)!) >= 1000) return false;
+  }
+  return true;
+}
+
+// ---- one customer
+
+type Outcome = 'changed' | 'same' | 'skipped' | 'failed';
+
+/** Evaluates one customer from their scanned header items; writes only a changed result. */
+async function backfillCustomer(ctx: Ctx, engine: CompiledEngine, known: ReadonlySet<string>, items: Record<string, unknown>[], now: Date): Promise<Outcome> {
+  const { deps } = ctx;
+  const customerId = customerIdOfItem(items[0]!);
+  if (!customerId) return 'skipped';
+  const header = headerFromItems(items);
+  if (!header.profile) return 'skipped';
+  try {
+    if (header.profile.status !== 'active') {
+      // Deleted or merged away: out of every segment (evaluateCustomer does that, with the events).
+      if (!header.memberships.length) return 'same';
+      return (await evaluateCustomer(ctx, customerId, engine)).changed ? 'changed' : 'same';
+    }
+    // Refs of deleted segments are left to their clean-up job (no SegmentExited for a deletion).
+    const memberships = header.memberships.filter((id) => known.has(id));
+    const r = evaluate(engine, { profile: header.profile, aggregates: header.aggregates, state: header.state, memberships, now });
+    const tagsChanged = r.tagsAdded.length + r.tagsRemoved.length > 0;
+    if (!tagsChanged && r.entered.length + r.exited.length === 0 && sameState(header.state, r.state)) return 'same';
+    const at = now.toISOString();
+    const evt = (type: Parameters<typeof event>[1], data: Record<string, unknown>): EventEnvelope => event(ctx, type, { customerId, ...data } as never, at);
+    const events: EventEnvelope[] = [
+      ...r.entered.map((segmentId) => evt('SegmentEntered', { segmentId })),
+      ...r.exited.map((segmentId) => evt('SegmentExited', { segmentId })),
+      ...(tagsChanged ? [evt('CustomerTagsChanged', { added: r.tagsAdded, removed: r.tagsRemoved, source: 'rule' })] : []),
+      ...(r.tierChange ? [evt('TierChanged', r.tierChange)] : []),
+      ...(r.lifecycleChange ? [evt('LifecycleChanged', r.lifecycleChange)] : []),
+      ...(r.churnWarningRaised ? [evt('ChurnWarningRaised', { ...r.churnWarningRaised, currency: engine.config.baseCurrency })] : []),
+    ];
+    try {
+      await deps.membership.apply({
+        customerId,
+        ...(header.state ? { before: header.state } : {}),
+        state: r.state,
+        ...(tagsChanged ? { tags: { list: r.tags, profileVersion: header.profile.version, now: at } } : {}),
+        entered: r.entered,
+        exited: r.exited,
+        events,
+      });
+    } catch (e) {
+      if (!(e instanceof ConflictError)) throw e;
+      // Someone evaluated or changed them since the page was read: evaluate them on their own.
+      countMetric('BackfillConflicts');
+      return (await evaluateCustomer(ctx, customerId, engine)).changed ? 'changed' : 'same';
+    }
+    if (r.state.timerAt && r.state.timerAt !== header.state?.timerAt) await setTimer(deps, { kind: SEGMENT_TIMER_KIND, key: customerId, dueAt: r.state.timerAt });
+    return 'changed';
+  } catch (e) {
+    // A customer a domain rule refuses (a merge holds them, a conflict that stays) is counted, not retried forever.
+    if (e instanceof DomainError) return 'failed';
+    throw e;
+  }
+}
+
+/** Runs `fn` over `xs` with at most `n` at once. */
+async function pool<T, R>(xs: readonly T[], n: number, fn: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(xs.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, xs.length) }, async () => {
+      while (next < xs.length) {
+        const i = next++;
+        out[i] = await fn(xs[i]!);
+      }
+    }),
+  );
+  return out;
+}
+
+/** Splits items into runs of one partition each (a Scan returns a partition's items together). */
+function groupByPartition(items: readonly Record<string, unknown>[]): Record<string, unknown>[][] {
+  const groups: Record<string, unknown>[][] = [];
+  let pk: unknown;
+  for (const item of items) {
+    if (item.PK !== pk || groups.length === 0) {
+      groups.push([]);
+      pk = item.PK;
+    }
+    groups[groups.length - 1]!.push(item);
+  }
+  return groups;
+}
+
+const keyOf = (item: Record<string, unknown>) => ({ PK: item.PK, SK: item.SK });
+
+/**
+ * One step of one part of a backfill or rescore: Scan segment `part` from its checkpoint, page by
+ * page (the next page is read while this one is evaluated and written), until the segment ends or
+ * the deadline passes. The checkpoint is the key of the last item of the last customer finished,
+ * so a customer whose items straddle a page end is read whole again by the next step. Returns
+ * `more`, `done`, or `idle` when the job is over or another delivery committed this step.
+ */
+export async function backfillSegmentScan(deps: Deps, jobId: string, part: number, opts: StepOptions = {}): Promise<StepResult> {
+  const ctx: Ctx = { deps, correlationId: `job:${jobId}`, actorId: 'system:backfill' };
+  const found = await deps.jobs.get(jobId);
+  if (!found || found.job.status !== 'running') return 'idle';
+  const p = found.parts.find((x) => x.part === part);
+  if (!p || p.done) return 'idle';
+  if (!(await isCurrent(ctx, found.job))) {
+    await supersede(ctx, found.job);
+    return 'idle';
+  }
+  const result = await backfillStep(ctx, found.job, p, opts);
+  if (result === 'done') await completeIfDone(ctx, jobId, found.job.kind === 'backfill' ? onBackfillEnded : undefined);
+  return result;
+}
+
+export async function backfillStep(ctx: Ctx, job: Job, p: JobPart, opts: StepOptions): Promise<StepResult> {
+  const { deps } = ctx;
+  // The definitions as they are now (the job may have been created a moment ago), then at most a
+  // second old for each page, as the event consumer has them: an edit of another segment or tag
+  // during a long step is in force within a second here too.
+  let engine = await loadEngine(deps, { fresh: true });
+  let known = new Set(engine.segments.map((s) => s.id));
+  let step = p.step;
+  let checkpoint = p.checkpoint as Record<string, unknown> | undefined;
+  let carry: Record<string, unknown>[] = [];
+  const scan = (start: Record<string, unknown> | undefined) => deps.jobs.scanHeaders(p.part, job.parts, start, opts.pageLimit);
+  let pending: Promise<ScanPage> | undefined = scan(checkpoint);
+  try {
+    for (;;) {
+      const page: ScanPage = await pending!;
+      pending = page.lastKey ? scan(page.lastKey) : undefined;
+      const end = !page.lastKey;
+      const groups = groupByPartition([...carry, ...page.items]);
+      // The last customer of a page may go on in the next one: keep them for it.
+      carry = end || groups.length === 0 ? [] : groups.pop()!;
+      const lastDone = groups[groups.length - 1];
+      const next = lastDone ? keyOf(lastDone[lastDone.length - 1]!) : checkpoint;
+
+      const delta: Partial<JobCounters> = { scanned: page.scannedCount };
+      if (groups.length) {
+        const latest = await loadEngine(deps);
+        if (latest !== engine) {
+          engine = latest;
+          known = new Set(engine.segments.map((s) => s.id));
+        }
+        const now = deps.clock.now();
+        const outcomes = await pool(groups, WRITE_CONCURRENCY, (g) => backfillCustomer(ctx, engine, known, g, now));
+        for (const o of outcomes) {
+          if (o === 'skipped') continue;
+          delta.customers = (delta.customers ?? 0) + 1;
+          if (o === 'changed') delta.changed = (delta.changed ?? 0) + 1;
+          if (o === 'failed') delta.failed = (delta.failed ?? 0) + 1;
+        }
+      }
+      const committed = await deps.jobs.commit(job.id, p.part, step, { ...(next ? { checkpoint: next } : {}), done: end }, delta, deps.clock.now().toISOString());
+      if (!committed) return 'idle';
+      step++;
+      checkpoint = next;
+      if (delta.changed) countMetric('BackfillChanged', delta.changed);
+      if (end) return 'done';
+      // Past the deadline, stop once this step has moved the checkpoint (a customer longer than a page is finished first).
+      if (opts.deadline !== undefined && Date.now() > opts.deadline && checkpoint !== p.checkpoint) return 'more';
+      // Checked before every page's writes (the first by the caller): a superseded job writes nothing more.
+      if (!(await isCurrent(ctx, job))) {
+        await supersede(ctx, job);
+        return 'idle';
+      }
+    }
+  } finally {
+    pending?.catch(() => undefined);
+  }
+}
