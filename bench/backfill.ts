@@ -193,9 +193,9 @@ export async function benchBackfill(endpoint: string, profiles = 50_000): Promis
     // Each backfill against the mean of the Scans just before and after it (load on a shared machine drifts), median of three.
     const rate = (x: { items: number; ms: number }) => (x.items / x.ms) * 1000;
     const ratios = fills.map((f, i) => rate(f) / ((rate(scans[i]!) + rate(scans[i + 1]!)) / 2));
-    const written = fills.map((f, i) => `${candidates[i]!.name}: ${f.changed}`).join(', ');
+    const written = fills.map((f, i) => `${candidates[i]!.name}: ${f.changed} written, ratio ${round(ratios[i]!)}`).join('; ');
     const layout = '16 segments side by side in one process';
-    const note = `${profiles} profiles (${scans[0]!.items} items: profile, aggregates, state, segment refs) on DynamoDB Local, ${layout}; bare parallel Scan (consistent, nothing else) median ${round(median(scans.map(rate)), 0)} items/s; backfill of a new segment (full engine: tiers, RFM, BG/NBD + Gamma-Gamma, 3 segments, a rule tag; customers written: ${written}) median ${round(median(fills.map(rate)), 0)} items/s; ratio of each backfill to the Scans around it, median of ${fills.length}`;
+    const note = `${profiles} profiles (${scans[0]!.items} items: profile, aggregates, state, segment refs) on DynamoDB Local, ${layout}; bare parallel Scan (consistent, nothing else) median ${round(median(scans.map(rate)), 0)} items/s; backfill of a new segment (full engine: tiers, RFM, BG/NBD + Gamma-Gamma, 3 segments, a rule tag; ${written}) median ${round(median(fills.map(rate)), 0)} items/s; ratio of each backfill to the Scans around it, median of ${fills.length}`;
     return [
       { name: 'segment backfill vs bare parallel Scan', value: round(median(ratios)), unit: 'ratio', target: 0.5, better: 'higher', note },
       { name: 'segment backfill customers per second', value: round(median(fills.map((f) => (f.customers / f.ms) * 1000)), 0), unit: 'ops/s', target: null, better: 'higher', note: `the same backfills: customers evaluated per second, ${profiles} profiles, ${layout}` },

@@ -239,7 +239,7 @@ export const WIRING: readonly FunctionSpec[] = [
   { name: 'timers', entry: 'functions/workers/timers.ts', queue: { name: 'timers', batchSize: 10, maxReceiveCount: 5, visibilityTimeoutSeconds: 60, maxConcurrency: 8 }, table: 'write', sendsTo: ['timers'] },
   { name: 'sweep-timers', entry: 'functions/schedules/sweep-timers.ts', schedule: { everyMinutes: 1 }, table: 'write', sendsTo: ['timers'], timeoutSeconds: 60 },
   // RFM cuts and the BG/NBD + Gamma-Gamma fit over every buyer, once a day (a Scan of the aggregates).
-  { name: 'value-models', entry: 'functions/schedules/value-models.ts', schedule: { everyMinutes: 1440 }, table: 'write', timeoutSeconds: 900, memoryMb: 1024 },
+  { name: 'value-models', entry: 'functions/schedules/value-models.ts', schedule: { everyMinutes: 1440 }, table: 'write', sendsTo: ['jobs'], timeoutSeconds: 900, memoryMb: 1024 },
   {
     name: 'abandon-checkouts',
     entry: 'functions/schedules/abandon-checkouts.ts',

@@ -1,7 +1,8 @@
 /**
  * The port for plain work queues that functions feed directly (not through the event bus): a
  * webhook receiver sends the raw delivery to the `ingest` queue; starting an import job sends it
- * to the `import` queue (and each chunk the next), asking for an export to the `export` queue. The wiring table names the
+ * to the `import` queue (and each chunk the next), asking for an export to the `export` queue; a
+ * job over many customers (backfill, rescore, bulk tags) sends a step per part to `jobs`. The wiring table names the
  * consumer of each queue (`queue`) and its producers (`sendsTo`); CDK creates one SQS queue + DLQ
  * per name and gives producers `QUEUE_URL_<NAME>`, the local runtime a LocalQueue per name.
  * The SQS adapter lives in ./sqs-message-queue.ts, imported only by functions that send.

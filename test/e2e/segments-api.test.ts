@@ -111,7 +111,7 @@ describe('tags over HTTP', () => {
   it('catalog: create, list by category with member counts, get ignoring case; names unique ignoring case', async () => {
     const created = await t.call('POST', '/v1/tags', { role: 'marketer', body: { name: tag, category: 'attribute', description: 'seeded' } });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: tag, rule: false, members: 0 });
+    expect(created.body).toMatchObject({ name: tag, rule: false, members: 1 }); // one profile carried it before it was in the catalog
     expect((await t.call('POST', '/v1/tags', { body: { name: tag.toUpperCase(), category: 'value' } })).status).toBe(409);
     expect(fields(await t.call('POST', '/v1/tags', { body: { name: 'a/b', category: 'value' } }))).toEqual(['name']);
     expect(fields(await t.call('POST', '/v1/tags', { body: { name: 'x', category: 'colour' } }))).toEqual(['category']);
@@ -137,6 +137,15 @@ describe('tags over HTTP', () => {
     expect(job.body).toMatchObject({ kind: 'bulk-tags', status: 'completed', progress: { failed: 0 } });
     expect(job.body.progress.processed).toBeGreaterThanOrEqual(6);
     expect((await t.call('GET', `/v1/tags/${encodeURIComponent(tag)}`)).body.members).toBeGreaterThanOrEqual(6);
+
+    // A job's search target is personal data: masked for a caller without pii:read.
+    const email = (await t.call('GET', `/v1/customers/${ids.us[1]}`)).body.email as string;
+    const byEmail = await t.call('POST', '/v1/tag-jobs', { role: 'marketer', body: { add: ['found-by-email'], target: { search: { email } } } });
+    expect(byEmail.status).toBe(202);
+    await t.stack.waitForIdle(60_000);
+    expect((await t.call('GET', `/v1/jobs/${byEmail.body.id}`, { role: 'marketer' })).body).toMatchObject({ status: 'completed', params: { target: { search: { email } } }, progress: { processed: 1, changed: 1 } });
+    expect((await t.call('GET', `/v1/jobs/${byEmail.body.id}`, { role: 'analyst' })).body.params.target.search.email).toBe('s***@example.com');
+    expect((await t.call('GET', `/v1/customers/${ids.us[1]}`)).body.tags).toContain('found-by-email');
 
     const removed = await t.call('DELETE', `/v1/tags/${encodeURIComponent(tag)}?removeFromCustomers=true`, { role: 'marketer' });
     expect(removed.status).toBe(200);

@@ -6,5 +6,5 @@ import { startBulkTags, type BulkTarget } from '../../../shared/usecases/segment
 
 export const handler = httpHandler(contract, async ({ body, deps, principal, correlationId }) => {
   const job = await startBulkTags({ deps, correlationId, actorId: principal.sub }, messageQueue(deps), { add: body.add, remove: body.remove, target: body.target as BulkTarget });
-  return { body: presentNewJob(job), headers: { location: `/v1/jobs/${job.id}` } };
+  return { body: presentNewJob(job, { pii: principal.can('pii:read') }), headers: { location: `/v1/jobs/${job.id}` } };
 });

@@ -6,5 +6,7 @@ import { createTag, presentTag } from '../../../shared/usecases/segmentation/tag
 
 export const handler = httpHandler(contract, async ({ body, deps, principal, correlationId }) => {
   const { tag, job } = await createTag({ deps, correlationId, actorId: principal.sub }, messageQueue(deps), body);
-  return { body: { ...presentTag(tag, 0), ...(job ? { job: presentNewJob(job) } : {}) }, headers: { location: presentTag(tag).links.self } };
+  // Profiles may carry the tag already (imports, manual tags before it was in the catalog).
+  const members = await deps.tagIndex.count(tag.name);
+  return { body: { ...presentTag(tag, members), ...(job ? { job: presentNewJob(job) } : {}) }, headers: { location: presentTag(tag).links.self } };
 });

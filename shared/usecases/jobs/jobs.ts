@@ -1,4 +1,5 @@
 import { NotFoundError } from '../../domain/errors';
+import { maskEmail, maskName } from '../../domain/masking';
 import type { MessageQueue } from '../../runtime/message-queue';
 import { countMetric } from '../../runtime/observability';
 import { JOB_COUNTERS, ZERO_JOB_COUNTERS, type Job, type JobCounters, type JobKind, type JobPart, type JobStatus } from '../../store/jobs-repo';
@@ -120,8 +121,22 @@ const SHOWN: Record<JobKind, readonly (keyof JobCounters)[]> = {
   'segment-cleanup': ['processed'],
 };
 
-/** What a client sees of a job. */
-export function presentJob(job: Job, parts: readonly JobPart[]) {
+/** A bulk job's search target names a person (e-mail, phone, name): masked for callers without pii:read, as profiles are. */
+function maskedParams(params: Record<string, unknown>): Record<string, unknown> {
+  const target = params.target as { search?: Record<string, string> } | undefined;
+  if (!target?.search) return params;
+  const s = target.search;
+  const search: Record<string, string> = { ...s };
+  if (s.email) search.email = maskEmail(s.email);
+  if (s.phone) search.phone = '***';
+  if (s.name) search.name = maskName(s.name);
+  if (s.externalId) search.externalId = '***';
+  if (s.platformId) search.platformId = '***';
+  return { ...params, target: { ...target, search } };
+}
+
+/** What a client sees of a job (`pii`: the caller may read personal data, else a search target is masked). */
+export function presentJob(job: Job, parts: readonly JobPart[], opts: { pii?: boolean } = {}) {
   const p = progressOf(parts);
   const counters: Partial<Record<keyof JobCounters, number>> = {};
   for (const c of SHOWN[job.kind]) counters[c] = p[c];
@@ -131,7 +146,7 @@ export function presentJob(job: Job, parts: readonly JobPart[]) {
     kind: job.kind,
     status,
     ...(job.subject ? { subject: job.subject } : {}),
-    params: job.params,
+    params: opts.pii === false ? maskedParams(job.params) : job.params,
     createdAt: job.createdAt,
     updatedAt: job.updatedAt,
     ...(job.finishedAt ? { finishedAt: job.finishedAt } : {}),
@@ -142,8 +157,9 @@ export function presentJob(job: Job, parts: readonly JobPart[]) {
 }
 
 /** A newly created job as a client sees it (every part at its start). */
-export const presentNewJob = (job: Job) =>
+export const presentNewJob = (job: Job, opts: { pii?: boolean } = {}) =>
   presentJob(
     job,
     Array.from({ length: job.parts }, (_, part) => ({ part, step: 0, done: false, counters: { ...ZERO_JOB_COUNTERS }, updatedAt: job.createdAt })),
+    opts,
   );

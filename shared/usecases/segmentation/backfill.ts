@@ -6,6 +6,7 @@ import type { Deps } from '../../runtime/deps';
 import type { MessageQueue } from '../../runtime/message-queue';
 import { countMetric } from '../../runtime/observability';
 import { customerIdOfItem, headerFromItems, type Job, type JobCounters, type JobPart, type ScanPage } from '../../store/jobs-repo';
+import type { Evaluation } from '../../store/membership-repo';
 import { event, type Ctx } from '../customers';
 import { completeIfDone, createJob, dispatchJob, isCurrent, supersede, type StepOptions, type StepResult } from '../jobs/jobs';
 import { setTimer } from '../timers/timers';
@@ -53,14 +54,17 @@ export async function startRescore(ctx: Ctx, queue: MessageQueue, configVersion:
 export async function onBackfillEnded(ctx: Ctx, job: Job, status: 'completed' | 'failed'): Promise<void> {
   const segmentId = job.params.segmentId as string | undefined;
   if (!segmentId) return;
-  const seg = await ctx.deps.definitions.getSegment(segmentId);
-  if (!seg?.backfill || seg.backfill.jobId !== job.id) return;
-  const backfill = { ...seg.backfill, status: status === 'completed' ? ('done' as const) : ('failed' as const) };
-  if (seg.backfill.status === backfill.status) return;
-  try {
-    await ctx.deps.definitions.putSegment({ ...seg, backfill }, seg.version);
-  } catch (e) {
-    if (!(e instanceof ConflictError)) throw e; // edited meanwhile: the newer backfill is the one to record
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const seg = await ctx.deps.definitions.getSegment(segmentId);
+    if (!seg?.backfill || seg.backfill.jobId !== job.id) return; // a newer backfill is the one to record
+    const backfill = { ...seg.backfill, status: status === 'completed' ? ('done' as const) : ('failed' as const) };
+    if (seg.backfill.status === backfill.status) return;
+    try {
+      await ctx.deps.definitions.putSegment({ ...seg, backfill }, seg.version);
+      return;
+    } catch (e) {
+      if (!(e instanceof ConflictError)) throw e; // renamed meanwhile: read it again
+    }
   }
 }
 
@@ -113,19 +117,18 @@ export function sameState(a: CustomerState | undefined, b: CustomerState): boole
 
 type Outcome = 'changed' | 'same' | 'skipped' | 'failed';
 
-/** Evaluates one customer from their scanned header items; writes only a changed result. */
-async function backfillCustomer(ctx: Ctx, engine: CompiledEngine, known: ReadonlySet<string>, items: Record<string, unknown>[], now: Date): Promise<Outcome> {
-  const { deps } = ctx;
+/** What a scanned customer needs: nothing, a write of their new result, or an evaluation on their own. */
+type Decision = Outcome | { customerId: string; write?: Evaluation; timerAt?: string };
+
+/** Evaluates one customer from their scanned header items, synchronously (no I/O for the many that did not change). */
+function decide(ctx: Ctx, engine: CompiledEngine, known: ReadonlySet<string>, items: Record<string, unknown>[], now: Date): Decision {
   const customerId = customerIdOfItem(items[0]!);
   if (!customerId) return 'skipped';
   const header = headerFromItems(items);
   if (!header.profile) return 'skipped';
+  // Deleted or merged away: out of every segment (evaluateCustomer does that, with the events).
+  if (header.profile.status !== 'active') return header.memberships.length ? { customerId } : 'same';
   try {
-    if (header.profile.status !== 'active') {
-      // Deleted or merged away: out of every segment (evaluateCustomer does that, with the events).
-      if (!header.memberships.length) return 'same';
-      return (await evaluateCustomer(ctx, customerId, engine)).changed ? 'changed' : 'same';
-    }
     // Refs of deleted segments are left to their clean-up job (no SegmentExited for a deletion).
     const memberships = header.memberships.filter((id) => known.has(id));
     const r = evaluate(engine, { profile: header.profile, aggregates: header.aggregates, state: header.state, memberships, now });
@@ -141,23 +144,37 @@ async function backfillCustomer(ctx: Ctx, engine: CompiledEngine, known: Readonl
       ...(r.lifecycleChange ? [evt('LifecycleChanged', r.lifecycleChange)] : []),
       ...(r.churnWarningRaised ? [evt('ChurnWarningRaised', { ...r.churnWarningRaised, currency: engine.config.baseCurrency })] : []),
     ];
+    const write: Evaluation = {
+      customerId,
+      ...(header.state ? { before: header.state } : {}),
+      state: r.state,
+      ...(tagsChanged ? { tags: { list: r.tags, profileVersion: header.profile.version, now: at } } : {}),
+      entered: r.entered,
+      exited: r.exited,
+      events,
+    };
+    return { customerId, write, ...(r.state.timerAt && r.state.timerAt !== header.state?.timerAt ? { timerAt: r.state.timerAt } : {}) };
+  } catch (e) {
+    // Data a domain rule refuses is counted, not retried forever.
+    if (e instanceof DomainError) return 'failed';
+    throw e;
+  }
+}
+
+/** Writes one changed result (guarded by the state version read), or evaluates the customer on their own. */
+async function carryOut(ctx: Ctx, engine: CompiledEngine, d: Exclude<Decision, Outcome>): Promise<Outcome> {
+  const { deps } = ctx;
+  try {
+    if (!d.write) return (await evaluateCustomer(ctx, d.customerId, engine)).changed ? 'changed' : 'same';
     try {
-      await deps.membership.apply({
-        customerId,
-        ...(header.state ? { before: header.state } : {}),
-        state: r.state,
-        ...(tagsChanged ? { tags: { list: r.tags, profileVersion: header.profile.version, now: at } } : {}),
-        entered: r.entered,
-        exited: r.exited,
-        events,
-      });
+      await deps.membership.apply(d.write);
     } catch (e) {
       if (!(e instanceof ConflictError)) throw e;
       // Someone evaluated or changed them since the page was read: evaluate them on their own.
       countMetric('BackfillConflicts');
-      return (await evaluateCustomer(ctx, customerId, engine)).changed ? 'changed' : 'same';
+      return (await evaluateCustomer(ctx, d.customerId, engine)).changed ? 'changed' : 'same';
     }
-    if (r.state.timerAt && r.state.timerAt !== header.state?.timerAt) await setTimer(deps, { kind: SEGMENT_TIMER_KIND, key: customerId, dueAt: r.state.timerAt });
+    if (d.timerAt) await setTimer(deps, { kind: SEGMENT_TIMER_KIND, key: d.customerId, dueAt: d.timerAt });
     return 'changed';
   } catch (e) {
     // A customer a domain rule refuses (a merge holds them, a conflict that stays) is counted, not retried forever.
@@ -250,7 +267,10 @@ export async function backfillStep(ctx: Ctx, job: Job, p: JobPart, opts: StepOpt
           known = new Set(engine.segments.map((s) => s.id));
         }
         const now = deps.clock.now();
-        const outcomes = await pool(groups, WRITE_CONCURRENCY, (g) => backfillCustomer(ctx, engine, known, g, now));
+        const decisions = groups.map((g) => decide(ctx, engine, known, g, now));
+        const toWrite = decisions.filter((d): d is Exclude<Decision, Outcome> => typeof d !== 'string');
+        const written = await pool(toWrite, WRITE_CONCURRENCY, (d) => carryOut(ctx, engine, d));
+        const outcomes = [...decisions.filter((d): d is Outcome => typeof d === 'string'), ...written];
         for (const o of outcomes) {
           if (o === 'skipped') continue;
           delta.customers = (delta.customers ?? 0) + 1;

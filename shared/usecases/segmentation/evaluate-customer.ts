@@ -6,6 +6,7 @@ import { countMetric } from '../../runtime/observability';
 import { event, type Ctx } from '../customers';
 import { setTimer } from '../timers/timers';
 import { loadEngine } from './engine-cache';
+import { sameState as same } from './backfill';
 
 export const SEGMENT_TIMER_KIND = 'segment-eval';
 
@@ -19,13 +20,6 @@ export interface EvaluationOutcome {
 }
 
 const NOTHING: EvaluationOutcome = { changed: false, entered: [], exited: [], tagsAdded: [], tagsRemoved: [] };
-
-/** Everything but the bookkeeping: equal means nothing to write. */
-const same = (a: CustomerState | undefined, b: CustomerState) => {
-  if (!a) return false;
-  const strip = ({ evaluatedAt: _e, version: _v, ...rest }: CustomerState) => JSON.stringify(rest, Object.keys(rest).sort());
-  return strip(a) === strip(b);
-};
 
 /**
  * Brings one customer's derived state up to date: lifecycle, tier, RFM, predictions, churn warning,
@@ -56,7 +50,9 @@ export async function evaluateCustomer(ctx: Ctx, customerId: string, engine?: Co
         });
         return { ...NOTHING, changed: true, exited: header.memberships };
       }
-      const r = evaluate(eng, { profile: header.profile, aggregates: header.aggregates, state: header.state, memberships: header.memberships, now });
+      // Refs of a deleted segment are the clean-up job's to remove, without SegmentExited.
+      const known = new Set(eng.segments.map((x) => x.id));
+      const r = evaluate(eng, { profile: header.profile, aggregates: header.aggregates, state: header.state, memberships: header.memberships.filter((id) => known.has(id)), now });
       const tagsChanged = r.tagsAdded.length + r.tagsRemoved.length > 0;
       const changed = tagsChanged || r.entered.length + r.exited.length > 0 || !same(header.state, r.state);
       if (!changed) return { ...NOTHING, ...(r.state.timerAt ? { timerAt: r.state.timerAt } : {}) };
