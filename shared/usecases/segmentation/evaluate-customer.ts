@@ -1,12 +1,12 @@
 import { ConflictError } from '../../domain/errors';
-import { evaluate, type CompiledEngine } from '../../domain/segmentation/engine';
+import type { CompiledEngine } from '../../domain/segmentation/engine';
 import type { CustomerState } from '../../domain/segmentation/definitions';
 import type { EventEnvelope } from '../../events/envelope';
 import { countMetric } from '../../runtime/observability';
 import { event, type Ctx } from '../customers';
 import { setTimer } from '../timers/timers';
 import { loadEngine } from './engine-cache';
-import { sameState as same } from './backfill';
+import { planEvaluation } from './plan';
 
 export const SEGMENT_TIMER_KIND = 'segment-eval';
 
@@ -52,28 +52,10 @@ export async function evaluateCustomer(ctx: Ctx, customerId: string, engine?: Co
       }
       // Refs of a deleted segment are the clean-up job's to remove, without SegmentExited.
       const known = new Set(eng.segments.map((x) => x.id));
-      const r = evaluate(eng, { profile: header.profile, aggregates: header.aggregates, state: header.state, memberships: header.memberships.filter((id) => known.has(id)), now });
-      const tagsChanged = r.tagsAdded.length + r.tagsRemoved.length > 0;
-      const changed = tagsChanged || r.entered.length + r.exited.length > 0 || !same(header.state, r.state);
-      if (!changed) return { ...NOTHING, ...(r.state.timerAt ? { timerAt: r.state.timerAt } : {}) };
-      const events: EventEnvelope[] = [
-        ...r.entered.map((segmentId) => evt('SegmentEntered', { segmentId })),
-        ...r.exited.map((segmentId) => evt('SegmentExited', { segmentId })),
-        ...(tagsChanged ? [evt('CustomerTagsChanged', { added: r.tagsAdded, removed: r.tagsRemoved, source: 'rule' })] : []),
-        ...(r.tierChange ? [evt('TierChanged', r.tierChange)] : []),
-        ...(r.lifecycleChange ? [evt('LifecycleChanged', r.lifecycleChange)] : []),
-        ...(r.churnWarningRaised ? [evt('ChurnWarningRaised', { ...r.churnWarningRaised, currency: eng.config.baseCurrency })] : []),
-      ];
-      await deps.membership.apply({
-        customerId,
-        ...(header.state ? { before: header.state } : {}),
-        state: r.state,
-        ...(tagsChanged ? { tags: { list: r.tags, profileVersion: header.profile.version, now: at } } : {}),
-        entered: r.entered,
-        exited: r.exited,
-        events,
-      });
-      if (r.state.timerAt && r.state.timerAt !== header.state?.timerAt) await setTimer(deps, { kind: SEGMENT_TIMER_KIND, key: customerId, dueAt: r.state.timerAt });
+      const { result: r, write, timerAt } = planEvaluation(ctx, eng, customerId, { ...header, profile: header.profile, memberships: header.memberships.filter((id) => known.has(id)) }, now);
+      if (!write) return { ...NOTHING, ...(r.state.timerAt ? { timerAt: r.state.timerAt } : {}) };
+      await deps.membership.apply(write);
+      if (timerAt) await setTimer(deps, { kind: SEGMENT_TIMER_KIND, key: customerId, dueAt: timerAt });
       countMetric('CustomersEvaluated');
       if (r.entered.length) countMetric('SegmentEntries', r.entered.length);
       return { changed: true, entered: r.entered, exited: r.exited, tagsAdded: r.tagsAdded, tagsRemoved: r.tagsRemoved, ...(r.state.timerAt ? { timerAt: r.state.timerAt } : {}) };
