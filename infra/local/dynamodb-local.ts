@@ -11,6 +11,10 @@ import { createTableInput, TABLE_DEFINITION } from '../../shared/store/table';
 export interface DynamoLocal {
   endpoint: string;
   port: number;
+  /** The watchdog shell's pid: SIGTERM to it stops the emulator. */
+  pid: number;
+  /** Lets this process exit while the emulator runs (it then ends by its watchdog). */
+  unref(): void;
   stop(): Promise<void>;
 }
 
@@ -39,12 +43,16 @@ export async function startDynamoLocal(opts: { dataDir?: string; port?: number }
   const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-Xmx3g', '-jar', join(dir, 'DynamoDBLocal.jar'), '-port', String(port)];
   if (opts.dataDir) args.push('-dbPath', opts.dataDir, '-sharedDb');
   else args.push('-inMemory', '-sharedDb');
-  const proc: ChildProcess = spawn('java', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Java under a small shell watchdog: when this process dies without stopping it (a test run killed
+  // by a timeout), the emulator goes too instead of living on and holding memory.
+  const watchdog = `java "$@" & child=$!; trap 'kill $child 2>/dev/null; wait $child; exit 0' TERM INT; while kill -0 ${process.pid} 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done; kill $child 2>/dev/null; wait $child`;
+  const proc: ChildProcess = spawn('sh', ['-c', watchdog, 'sh', ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr?.on('data', (d) => (stderr += String(d)));
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
-  const deadline = Date.now() + 30_000;
+  // Generous: on a busy machine (several test runs at once) the JVM can take a while to answer.
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`DynamoDB Local exited (${proc.exitCode}): ${stderr.slice(0, 2000)} (is Java 17 installed?)`);
     try {
@@ -60,6 +68,12 @@ export async function startDynamoLocal(opts: { dataDir?: string; port?: number }
   return {
     endpoint,
     port,
+    pid: proc.pid!,
+    unref: () => {
+      proc.unref();
+      (proc.stdout as { unref?: () => void } | null)?.unref?.();
+      (proc.stderr as { unref?: () => void } | null)?.unref?.();
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         if (proc.exitCode !== null) return resolve();

@@ -1,9 +1,7 @@
-import { dynamoEndpoint } from '../support/endpoint';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LOCAL_CREDENTIALS } from '../../infra/local/dynamodb-local';
+import { startDynamoLocal, type DynamoLocal } from '../../infra/local/dynamodb-local';
 import { runImportClient } from '../../infra/local/import-client';
 import { cdnowSummary, CDNOW, parseCdnow, type SummaryOrder } from '../../shared/domain/cdnow';
 import { platformIdentity } from '../../shared/domain/identity';
@@ -22,8 +20,10 @@ import { startTestStack, type TestStack } from './helpers';
 jest.setTimeout(900_000);
 
 let t: TestStack;
+let second: DynamoLocal | undefined;
 afterEach(async () => {
   await t?.stop();
+  await second?.stop();
 });
 
 /** Per published customer: their orders (order-level fields) and aggregates, from the store. */
@@ -111,15 +111,14 @@ it('ingests the purchases through the signed generic webhook and matches the pub
   const after = await deps.orders.aggregates((await deps.customers.findIdByIdentity({ kind: 'platform', value: platformIdentity(CDNOW.platform, CDNOW.store, '1') }))!);
   expect({ ...after, version: 0 }).toEqual({ ...before, version: 0 });
   viaWebhook = await snapshot();
-  // Free the emulator for the second run: DynamoDB Local slows down with every table it holds.
-  const client = new DynamoDBClient({ endpoint: dynamoEndpoint(), region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
-  await client.send(new DeleteTableCommand({ TableName: t.stack.tableName }));
-  client.destroy();
 });
 
 it('gives the identical state when the same purchases come through bulk import', async () => {
   expect(viaWebhook?.size).toBe(published.length);
-  t = await startTestStack();
+  // A fresh emulator for the second run: DynamoDB Local slows down with what it has held (the first
+  // run's table, even dropped), and this run is about the same state, not a loaded emulator.
+  second = await startDynamoLocal();
+  t = await startTestStack({ dynamoEndpoint: second.endpoint });
   const dir = mkdtempSync(join(tmpdir(), 'crm-cdnow-import-'));
   try {
     // The product too (one line: what the aggregates count is the products an order contains).

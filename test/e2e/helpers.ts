@@ -21,12 +21,13 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export async function startTestStack(): Promise<TestStack> {
+/** `dynamoEndpoint`: another emulator than the file's (a test that wants a fresh one mid-file). */
+export async function startTestStack(opts: { dynamoEndpoint?: string } = {}): Promise<TestStack> {
   const stateDir = mkdtempSync(join(tmpdir(), 'crm-e2e-'));
   const tableName = `crm-e2e-${randomBytes(4).toString('hex')}`;
   const stack = await startLocalStack({
     port: 0,
-    dynamoEndpoint: dynamoEndpoint(),
+    dynamoEndpoint: opts.dynamoEndpoint ?? dynamoEndpoint(),
     tableName,
     stateDir,
     retryDelayMs: 50,
@@ -64,7 +65,7 @@ export async function startTestStack(): Promise<TestStack> {
     call,
     stop: async () => {
       await stack.stop();
-      await dropTable(tableName);
+      if (!opts.dynamoEndpoint) await dropTable(tableName);
       rmSync(stateDir, { recursive: true, force: true });
     },
   };

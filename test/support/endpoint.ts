@@ -1,12 +1,16 @@
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_CREDENTIALS } from '../../infra/local/dynamodb-local';
 
-/** This jest worker's DynamoDB Local (global-setup starts one per worker). */
+/** This test file's DynamoDB Local (test/support/drop-tables.ts starts one per integration and e2e file). */
 export function dynamoEndpoint(): string {
-  const all = (process.env.CRM_TEST_DYNAMO_ENDPOINTS ?? process.env.CRM_TEST_DYNAMO_ENDPOINT ?? '').split(',').filter(Boolean);
-  if (all.length === 0) throw new Error('CRM_TEST_DYNAMO_ENDPOINT is not set: run through jest (test/support/global-setup.ts)');
-  const worker = Number(process.env.JEST_WORKER_ID ?? 1);
-  return all[(worker - 1) % all.length]!;
+  const endpoint = process.env.CRM_TEST_DYNAMO_ENDPOINT;
+  if (!endpoint) throw new Error('CRM_TEST_DYNAMO_ENDPOINT is not set: DynamoDB Local is started for test files under test/integration and test/e2e (test/support/drop-tables.ts)');
+  return endpoint;
+}
+
+/** Records the emulator this file uses. */
+export function useDynamo(endpoint: string): void {
+  process.env.CRM_TEST_DYNAMO_ENDPOINT = endpoint;
 }
 
 /** Tables this test file made; dropped when the file ends, so the emulator does not fill up. */
