@@ -11,6 +11,10 @@ import { benchSegmentLatency } from './segmentation';
 import { benchBackfill } from './backfill';
 import { benchReminders } from './reminders';
 import { benchReceiverAndThroughput, benchWriteUnits } from './ingest';
+// Campaigns (issue 6)
+import { benchCampaigns } from './campaigns';
+// Analytics (issue 9)
+import { benchAnalytics } from './analytics';
 import { printTable, writeResults, type Result } from './lib';
 
 /**
@@ -57,6 +61,12 @@ async function main(): Promise<void> {
   results.push(...(await withDynamo((endpoint) => benchBackfill(endpoint))));
   console.error('10,000 reminders due in the same minute (about 5 minutes) ...');
   results.push(...(await withDynamo((endpoint) => benchReminders(endpoint))));
+  // Campaigns (issue 6): a campaign to a 20,000-customer segment (CRM_BENCH_CAMPAIGN_SIZE), then a quarter of it under injected failures.
+  console.error('a campaign to a 20,000-customer segment, and again under injected failures (several minutes) ...');
+  results.push(...(await withDynamo((endpoint) => benchCampaigns(endpoint))));
+  // Analytics (issue 9): a year of daily data at two customer counts; dashboard latency and read units per load.
+  console.error('analytics: a year of daily data at 5,000 and 20,000 customers, the dashboard calls (several minutes) ...');
+  results.push(...(await withDynamo((endpoint) => benchAnalytics(endpoint))));
   writeResults(results, __dirname);
   console.log(printTable(results));
 }

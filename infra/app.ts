@@ -6,10 +6,14 @@ import { App, Tags, type Environment } from 'aws-cdk-lib';
 import { readSettings, type Settings } from './settings';
 import { StatefulStack } from './stacks/stateful-stack';
 import { StatelessStack } from './stacks/stateless-stack';
+// Analytics (issue 9)
+import { DashboardStack } from './stacks/dashboard-stack';
 
 export interface CrmStacks {
   stateful: StatefulStack;
   stateless: StatelessStack;
+  // Analytics (issue 9)
+  dashboard: DashboardStack;
 }
 
 export function buildApp(app: App, settings: Settings, env?: Environment): CrmStacks {
@@ -27,9 +31,12 @@ export function buildApp(app: App, settings: Settings, env?: Environment): CrmSt
     description: `CRM ${settings.stage}: functions, HTTP API, queues, rules, alarms and dashboard`,
   });
   stateless.addStackDependency(stateful, 'functions use the table, bus, key, user pool and secret');
+  // Analytics (issue 9): the dashboard page (S3 + CloudFront), /v1/* to the stateless stack's API.
+  const dashboard = new DashboardStack(app, `${prefix}-Dashboard`, { settings, env, api: stateless.api.api, description: `CRM ${settings.stage}: the analytics dashboard (S3 + CloudFront)` });
+  dashboard.addStackDependency(stateless, 'the dashboard forwards /v1/* to the HTTP API');
   Tags.of(app).add('project', 'crm');
   Tags.of(app).add('stage', settings.stage);
-  return { stateful, stateless };
+  return { stateful, stateless, dashboard };
 }
 
 if (require.main === module) {

@@ -14,6 +14,20 @@ export interface Settings {
   alarmEmail?: string;
   /** Default-stage throttling of the HTTP API: steady requests per second and burst. */
   throttle: { rateLimit: number; burstLimit: number };
+  // Messaging (issue 6): the channel providers; a channel without one keeps landing in the dev outbox.
+  messaging?: {
+    /** A verified SES identity (domain or address) messages are sent from: enables e-mail through SES. */
+    sesIdentity?: string;
+    /** ARN of an End User Messaging SMS phone number, pool or sender id: enables SMS. */
+    smsOriginationIdentityArn?: string;
+  };
+  // Machine clients and per-client throttling (issue 7)
+  /** Names of the machine app clients (client-credentials, scope crm/integration) the stack creates; default `integrations`. */
+  machineClients?: string[];
+  /** Prefix of the Cognito domain that serves the token endpoint; default `crm-<stage>-<account id>`. */
+  authDomainPrefix?: string;
+  /** Requests per minute of a machine client whose grant names none (CRM_INTEGRATION_RATE_PER_MINUTE); default 600. */
+  integrationRatePerMinute?: number;
 }
 
 export const SETTING_DEFAULTS = {
@@ -31,6 +45,9 @@ export interface ContextSource {
 const STAGE = /^[a-z][a-z0-9-]{0,19}$/;
 const REGION = /^[A-Z]{2}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// Messaging (issue 6)
+const SES_IDENTITY = /^([^\s@]+@)?([a-z0-9-]+\.)+[a-z]{2,}$/i;
+const SMS_ORIGINATION_ARN = /^arn:aws[a-z-]*:sms-voice:[a-z0-9-]+:\d{12}:(phone-number|pool|sender-id)\/\S+$/;
 
 export class SettingsError extends Error {
   constructor(readonly problems: string[]) {
@@ -103,6 +120,18 @@ export function readSettings(ctx: ContextSource): Settings {
   const rateLimit = positiveInt('throttleRate', ctx.tryGetContext('throttleRate'), SETTING_DEFAULTS.throttleRate, problems);
   const burstLimit = positiveInt('throttleBurst', ctx.tryGetContext('throttleBurst'), SETTING_DEFAULTS.throttleBurst, problems);
 
+  // Messaging (issue 6)
+  const sesIdentity = text(ctx.tryGetContext('sesIdentity'));
+  if (sesIdentity !== undefined && !SES_IDENTITY.test(sesIdentity)) problems.push(`sesIdentity must be a domain or an e-mail address verified in SES; got "${sesIdentity}"`);
+  const smsOrigination = text(ctx.tryGetContext('smsOriginationIdentityArn'));
+  if (smsOrigination !== undefined && !SMS_ORIGINATION_ARN.test(smsOrigination)) {
+    problems.push(`smsOriginationIdentityArn must be the ARN of an End User Messaging SMS phone number, pool or sender id; got "${smsOrigination}"`);
+  }
+  const messaging = { ...(sesIdentity ? { sesIdentity } : {}), ...(smsOrigination ? { smsOriginationIdentityArn: smsOrigination } : {}) };
+
+  // Machine clients and per-client throttling (issue 7)
+  const machine = readMachineSettings(ctx, problems);
+
   if (problems.length > 0) throw new SettingsError(problems);
   return {
     stage,
@@ -110,5 +139,32 @@ export function readSettings(ctx: ContextSource): Settings {
     defaultPhoneRegion,
     ...(alarmEmail ? { alarmEmail } : {}),
     throttle: { rateLimit, burstLimit },
+    ...(Object.keys(messaging).length ? { messaging } : {}),
+    ...machine,
+  };
+}
+
+// Machine clients and per-client throttling (issue 7)
+const MACHINE_CLIENT_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+const AUTH_DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+function readMachineSettings(ctx: ContextSource, problems: string[]): Pick<Settings, 'machineClients' | 'authDomainPrefix' | 'integrationRatePerMinute'> {
+  const raw = ctx.tryGetContext('machineClients');
+  const machineClients = raw === undefined ? undefined : list(raw);
+  for (const name of machineClients ?? []) {
+    if (!MACHINE_CLIENT_NAME.test(name)) problems.push(`machineClients entry "${name}" must be 1-32 lowercase letters, digits or dashes, starting with a letter`);
+  }
+  if (machineClients && new Set(machineClients).size !== machineClients.length) problems.push('machineClients must not repeat a name');
+  const authDomainPrefix = text(ctx.tryGetContext('authDomainPrefix'));
+  if (authDomainPrefix !== undefined && (!AUTH_DOMAIN_PREFIX.test(authDomainPrefix) || /aws|amazon|cognito/.test(authDomainPrefix))) {
+    problems.push(`authDomainPrefix must be lowercase letters, digits and dashes (at most 63, not containing aws, amazon or cognito); got "${authDomainPrefix}"`);
+  }
+  const rateRaw = text(ctx.tryGetContext('integrationRatePerMinute'));
+  const rate = rateRaw === undefined ? undefined : positiveInt('integrationRatePerMinute', rateRaw, 0, problems);
+  if (rate !== undefined && rate > 30_000) problems.push(`integrationRatePerMinute must be at most 30000; got ${rate}`);
+  return {
+    ...(machineClients ? { machineClients } : {}),
+    ...(authDomainPrefix ? { authDomainPrefix } : {}),
+    ...(rate ? { integrationRatePerMinute: rate } : {}),
   };
 }

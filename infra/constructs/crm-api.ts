@@ -36,6 +36,9 @@ export interface CrmApiProps {
   settings: Settings;
   userPool: cognito.IUserPool;
   userPoolClient: cognito.IUserPoolClient;
+  // Machine clients (issue 7)
+  /** Machine app clients (client credentials): their access tokens' `client_id` must be in the authorizer's audience too. */
+  machineClients?: readonly cognito.IUserPoolClient[];
 }
 
 /**
@@ -90,8 +93,20 @@ export class CrmApi extends Construct {
     this.issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${props.userPool.userPoolId}`;
     this.authorizer = new HttpJwtAuthorizer('CognitoJwt', this.issuer, {
       authorizerName: 'cognito-jwt',
-      jwtAudience: [props.userPoolClient.userPoolClientId],
+      // Access tokens are checked by `client_id` against this list: the people's app client and every machine client (issue 7).
+      jwtAudience: [props.userPoolClient.userPoolClientId, ...(props.machineClients ?? []).map((c) => c.userPoolClientId)],
     });
+  }
+
+  /**
+   * The route's own throttle on the stage (RouteSettings). The stage is in the API's stack and the
+   * route in its function's nested stack: the stage waits for that stack, so the route exists first.
+   */
+  private throttleRoute(contract: RouteContract, scope: Construct): void {
+    const stage = this.stage.node.defaultChild as apigw.CfnStage;
+    stage.addPropertyOverride(`RouteSettings.${contract.method} ${contract.path}`, { ThrottlingRateLimit: contract.throttle!.rateLimit, ThrottlingBurstLimit: contract.throttle!.burstLimit });
+    const owner = Stack.of(scope);
+    if (owner !== Stack.of(this)) this.stage.node.addDependency(owner);
   }
 
   get url(): string {
@@ -110,6 +125,7 @@ export class CrmApi extends Construct {
         authorizer: isPublic ? new apigw.HttpNoneAuthorizer() : this.authorizer,
       }),
     ];
+    if (contract.throttle) this.throttleRoute(contract, scope);
     if (isPublic) {
       for (const route of routes) {
         Validations.of(route).acknowledge({

@@ -97,11 +97,27 @@ export class CrmFunction extends NodejsFunction {
     );
   }
 
-  /** Grants the table access the spec declares (read: get/query/scan only) and points TABLE_NAME at it. */
-  bindTable(table: dynamodb.ITable, access: FunctionSpec['table']): this {
-    if (access === 'write') table.grantReadWriteData(this);
-    else table.grantReadData(this);
+  /**
+   * Grants exactly the table actions the spec declares (least privilege): reads are GetItem,
+   * BatchGetItem, Query and ConditionCheckItem; writes add PutItem, UpdateItem, DeleteItem and
+   * BatchWriteItem; Scan only for the few functions that scan (`scans` in the wiring); no stream
+   * actions (the stream relay gets those from its event source). The table's key: decrypt for
+   * reads, encrypt/decrypt for writes. Points TABLE_NAME at the table.
+   */
+  bindTable(table: dynamodb.ITable, access: FunctionSpec['table'], scans = false): this {
+    const actions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+    if (access === 'write') actions.push('dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem');
+    if (scans) actions.push('dynamodb:Scan');
+    table.grant(this, ...actions);
+    if (table.encryptionKey) {
+      if (access === 'write') table.encryptionKey.grantEncryptDecrypt(this);
+      else table.encryptionKey.grantDecrypt(this);
+    }
     this.addEnvironment('TABLE_NAME', table.tableName);
+    this.addEnvironment('CRM_TABLE_ACCESS', access);
+    // Profiles' personal fields are encrypted with a data key generated under the table's key (shared/runtime/kms-data-key.ts):
+    // the table grants above already allow kms:Decrypt (read) and kms:GenerateDataKey* (write) on that one key.
+    if (table.encryptionKey) this.addEnvironment('CRM_PII_KMS_KEY_ARN', table.encryptionKey.keyArn);
     const indexes = flattenCfnReference(Stack.of(this).resolve(`${table.tableArn}/index/*`));
     Validations.of(this).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${indexes}]`,

@@ -6,6 +6,8 @@ import type { LocalBlobStore } from '../../shared/runtime/local-blob-store';
 import { compileRoutes, matchRoute, toApiGatewayEvent, writeResult } from './apigw-event';
 import { isBlobRoute, serveBlob } from './blob-routes';
 import { serveDocs } from './docs-page';
+// Analytics (issue 9)
+import { isDashboardPath, serveDashboard } from './dashboard-route';
 import { invoke } from './lambda-host';
 import type { DeadLetter } from './local-queue';
 import { buildOpenApi } from './openapi';
@@ -21,6 +23,8 @@ export interface LocalAdmin {
   listDeadLetters(queue?: string): { queue: string; depth: number; messages: DeadLetter[] }[];
   replayDeadLetters(queue?: string): { queue: string; moved: number }[];
   health(): Record<string, unknown>;
+  // Analytics (issue 9): run a scheduled function now (POST /_local/schedules/{name}; the seed runs the value models and the analytics snapshot).
+  runSchedule?(name: string): Promise<unknown>;
 }
 
 export interface HttpServerOptions {
@@ -129,6 +133,20 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<LocalHtt
         throw new HttpFailure(400, 'Invalid request', 'The body must be JSON like {"queue": "name"}.');
       }
       sendJson(res, 200, { moved: adminCall(() => opts.admin.replayDeadLetters(queue)) }, headers);
+    }
+    // Analytics (issue 9): the dashboard page, and a schedule run on demand (admin only).
+    else if (isDashboardPath(method, path)) return serveDashboard(path, res, headers);
+    else if (method === 'POST' && path.startsWith('/_local/schedules/') && opts.admin.runSchedule) {
+      await requireAdmin(req);
+      const name = decodeURIComponent(path.slice('/_local/schedules/'.length));
+      let result: unknown;
+      try {
+        result = await opts.admin.runSchedule(name);
+      } catch (err) {
+        if (/no scheduled function/.test((err as Error).message)) throw new HttpFailure(404, 'Not found', (err as Error).message);
+        throw err;
+      }
+      sendJson(res, 200, { schedule: name, result }, headers);
     } else return false;
     return true;
   }

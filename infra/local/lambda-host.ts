@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import type { FunctionSpec } from '../wiring';
+import { runAs } from './iam-guard';
 
 /**
  * Runs the real handler modules in this process the way the Lambda runtime would: the entry file
@@ -52,5 +53,6 @@ export function lambdaContext(spec: Pick<FunctionSpec, 'name' | 'memoryMb' | 'ti
 
 export async function invoke(spec: FunctionSpec, event: unknown): Promise<unknown> {
   const handler = await loadHandler(spec.entry);
-  return handler(event, lambdaContext(spec));
+  // The function's table permissions apply while it runs (./iam-guard.ts).
+  return runAs(spec, () => handler(event, lambdaContext(spec)));
 }

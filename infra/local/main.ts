@@ -54,6 +54,7 @@ async function main(): Promise<void> {
       `  Docs     ${stack.url}/docs`,
       `  OpenAPI  ${stack.url}/openapi.json`,
       `  Health   ${stack.url}/health`,
+      `  Dashboard ${stack.url}/dashboard  (sign in with the token below; \`npm run seed\` fills the CRM with a sample brand)`,
       `  Webhook secrets  ${stack.webhookSecretsFile}  (POST ${stack.url}/v1/webhooks/shopify|woocommerce|generic/{sourceId})`,
       '',
       'Admin token (12 h; more with `npm run token -- --role <role>`):',

@@ -9,6 +9,8 @@ import { LocalBlobStore } from '../../shared/runtime/local-blob-store';
 import { TRANSFER_RETENTION_DAYS } from '../../shared/domain/transfers';
 import type { MessageQueue } from '../../shared/runtime/message-queue';
 import { createDocumentClient } from '../../shared/store/client';
+import { BLOB_PREFIXES } from '../../shared/store/keys';
+import { guardTable } from './iam-guard';
 import { consumerFunctions, queueFunctions, streamRecordMatches, WIRING, type ConsumerSpec, type FunctionSpec } from '../wiring';
 import { ensureTable, LOCAL_CREDENTIALS, startDynamoLocal, type DynamoLocal } from './dynamodb-local';
 import { startHttpServer, type LocalAdmin, type LocalHttpServer } from './http-server';
@@ -16,7 +18,7 @@ import { invoke, LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-host';
 import { LocalBus } from './local-bus';
 import { LocalQueue } from './local-queue';
 import { StreamPoller } from './stream-poller';
-import { defaultStateDir, loadOrCreateKeys, mintToken, type MintOptions } from './tokens';
+import { defaultStateDir, LOCAL_CLIENT_ID, loadOrCreateKeys, mintToken, type MintOptions } from './tokens';
 import { ensureWebhookSecrets, webhookSecretsReader } from './webhook-secrets';
 
 /**
@@ -107,6 +109,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
 
     const bus = new LocalBus();
     const doc = createDocumentClient({ endpoint, credentials: LOCAL_CREDENTIALS, region: LOCAL_REGION });
+    guardTable(doc);
     cleanups.push(() => doc.destroy());
     const queues = new Map<string, LocalQueue>();
     const workQueues: MessageQueue = {
@@ -117,9 +120,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       },
     };
     const config = { ...loadConfig(), tableName };
-    // The local S3: a folder under the state dir; files older than the bucket's lifecycle rule go at start.
+    // Integration clients (issue 7): the bootstrap integration token (`npm run token -- --role integration`, client crm-local-app) is granted every route by configuration.
+    config.trustedIntegrationClients = [...new Set([...config.trustedIntegrationClients, LOCAL_CLIENT_ID])];
+    // The local S3: a folder under the state dir; import and export files older than the bucket's
+    // lifecycle rules go at start (the analytics lake and attachments are kept, as in AWS).
     const blobs = new LocalBlobStore(join(stateDir, 'blobs'));
-    await blobs.sweep(TRANSFER_RETENTION_DAYS * 86_400_000);
+    await blobs.sweep(TRANSFER_RETENTION_DAYS * 86_400_000, [BLOB_PREFIXES.imports, BLOB_PREFIXES.exports]);
     setDeps(
       buildDeps(config, keys.identityKey, {
         db: { doc, tableName },
@@ -177,7 +183,22 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     };
     for (const fn of WIRING) {
       if (!fn.schedule) continue;
-      const timer = setInterval(() => runSchedule(fn.name).catch((e) => onError(`schedule ${fn.name}`, e)), fn.schedule.everyMinutes * 60_000);
+      const run = () => runSchedule(fn.name).catch((e) => onError(`schedule ${fn.name}`, e));
+      if (fn.schedule.atUtc) {
+        // Daily at a fixed UTC time, as the cron rule in AWS: first at the next occurrence.
+        let timer: NodeJS.Timeout | undefined;
+        const arm = () => {
+          timer = setTimeout(() => {
+            void run();
+            arm();
+          }, msUntilUtc(fn.schedule!.atUtc!, Date.now()));
+          timer.unref?.();
+        };
+        arm();
+        cleanups.push(() => clearTimeout(timer));
+        continue;
+      }
+      const timer = setInterval(run, fn.schedule.everyMinutes * 60_000);
       cleanups.push(() => clearInterval(timer));
     }
 
@@ -191,6 +212,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       listDeadLetters: (queue) => pick(queue).map((s) => ({ queue: s.name, depth: s.deadLetters().length, messages: s.deadLetters() })),
       replayDeadLetters: (queue) => pick(queue).map((s) => ({ queue: s.name, moved: s.replayDeadLetters() })),
       health: () => ({ table: tableName, queues: [...queues.values()].map((q) => q.stats()), published: bus.published, streamRecords: stream.recordsSeen }),
+      // Analytics (issue 9): POST /_local/schedules/{name} runs a schedule now.
+      runSchedule,
     };
 
     const server: LocalHttpServer = await startHttpServer({
@@ -249,4 +272,13 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     await stopAll();
     throw err;
   }
+}
+
+/** Milliseconds from `now` to the next `HH:MM` UTC (a full day when it is that minute now). */
+export function msUntilUtc(atUtc: string, now: number): number {
+  const [h, m] = atUtc.split(':').map(Number) as [number, number];
+  const d = new Date(now);
+  let next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), h, m);
+  if (next <= now) next += 86_400_000;
+  return next - now;
 }

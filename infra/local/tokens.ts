@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
 import type { Role } from '../../shared/domain/roles';
+import { INTEGRATION_SCOPE } from '../../shared/http/principal';
 
 /**
  * Local secrets and tokens. The identity hash key and an ES256 key pair live in the state
@@ -84,7 +85,7 @@ export async function verifyToken(keys: LocalKeys, token: string): Promise<JWTPa
   const key = await importJWK(keys.publicJwk, ALG);
   const { payload } = await jwtVerify(token, key, { issuer: LOCAL_ISSUER, algorithms: [ALG], requiredClaims: ['exp', 'sub'] });
   const aud = payload.aud === undefined ? [] : Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-  const audienceOk = aud.length > 0 ? aud.includes(LOCAL_CLIENT_ID) : payload.client_id === LOCAL_CLIENT_ID;
+  const audienceOk = aud.length > 0 ? aud.includes(LOCAL_CLIENT_ID) : payload.client_id === LOCAL_CLIENT_ID || isMachineClientToken(payload);
   if (!audienceOk) throw new Error('token audience does not match this API');
   return payload;
 }
@@ -99,4 +100,34 @@ export function flattenClaims(payload: JWTPayload): Record<string, string> {
     else out[k] = String(v);
   }
   return out;
+}
+
+// ---- Integration clients (issue 7): machine tokens of named app clients.
+
+/**
+ * A client-credentials access token of a machine client, shaped exactly like the one Cognito's
+ * token endpoint issues to the stack's machine app clients: `sub` and `client_id` are the client's
+ * id (no user, no `username`), **no `cognito:groups`**, and `scope: crm/integration`, which the HTTP
+ * kernel maps to the integration role (shared/http/principal.ts). The local gateway accepts any
+ * client of the local pool (as if the authorizer's audience listed every app client); what the
+ * client may call is its grant (PUT /v1/integration-clients/{clientId}), and how often its
+ * `ratePerMinute`.
+ */
+export async function mintClientToken(keys: LocalKeys, clientId: string, ttlSeconds = 3600): Promise<string> {
+  if (!MACHINE_CLIENT_ID.test(clientId) || clientId === LOCAL_CLIENT_ID) throw new Error(`"${clientId}" is not a machine client id (letters, digits, _ . -; not ${LOCAL_CLIENT_ID})`);
+  const now = Math.floor(Date.now() / 1000);
+  const key = await importJWK(keys.privateJwk, ALG);
+  return new SignJWT({ client_id: clientId, token_use: 'access', scope: INTEGRATION_SCOPE, auth_time: now, version: 2, jti: randomUUID() })
+    .setProtectedHeader({ alg: ALG, kid: keys.kid, typ: 'JWT' })
+    .setSubject(clientId)
+    .setIssuer(LOCAL_ISSUER)
+    .setIssuedAt(now)
+    .setExpirationTime(now + ttlSeconds)
+    .sign(key);
+}
+
+const MACHINE_CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+function isMachineClientToken(payload: JWTPayload): boolean {
+  return typeof payload.client_id === 'string' && payload.client_id === payload.sub && MACHINE_CLIENT_ID.test(payload.client_id) && payload.token_use === 'access';
 }

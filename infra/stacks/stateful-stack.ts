@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -15,6 +15,10 @@ import { EVENT_SOURCE } from '../../shared/events/envelope';
 import { BLOB_PREFIXES } from '../../shared/store/keys';
 import { TABLE_DEFINITION } from '../../shared/store/table';
 import type { Settings } from '../settings';
+// Machine clients (issue 7)
+import { INTEGRATION_SCOPE_NAME, RESOURCE_SERVER_ID } from '../../shared/http/principal';
+
+const pascalName = (kebab: string) => kebab.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
 
 /**
  * The transfer bucket's name, fixed like the table's so the stateless stack scopes its grants to
@@ -46,6 +50,16 @@ export class StatefulStack extends Stack {
   readonly alarmTopic: sns.Topic;
   /** Import uploads and export files (presigned URLs only), each expiring after TRANSFER_RETENTION_DAYS. */
   readonly transfers: s3.Bucket;
+  // Messaging (issue 6)
+  /** The webhook channel's signing secret, shared with the brand's gateway (outbound messages and inbound SMS replies). */
+  readonly channelWebhookSecret: secretsmanager.Secret;
+  // Machine clients (issue 7)
+  /** The API's resource server (`crm`, scope `integration`): the scope machine clients' tokens carry. */
+  readonly resourceServer: cognito.UserPoolResourceServer;
+  /** The Cognito domain serving the OAuth token endpoint (client-credentials grant). */
+  readonly authDomain: cognito.UserPoolDomain;
+  /** Machine app clients by name (client credentials, generated secret, scope crm/integration); the JWT authorizer's audience lists them. */
+  readonly machineClients = new Map<string, cognito.UserPoolClient>();
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -117,12 +131,17 @@ export class StatefulStack extends Stack {
       userPoolClientName: `crm-${stage}-app`,
       generateSecret: false,
       authFlows: { userSrp: true },
+      // Machine clients (issue 7): the pool now has a domain (the token endpoint); people sign in by SRP, never through the hosted UI's redirects.
+      disableOAuth: true,
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),
     });
+
+    // Machine clients (issue 7): resource server, token endpoint domain and the machine app clients.
+    ({ resourceServer: this.resourceServer, authDomain: this.authDomain } = this.buildMachineClients(props.settings));
 
     this.identityKeySecret = new secretsmanager.Secret(this, 'IdentityKey', {
       secretName: `crm-${stage}/identity-key`,
@@ -161,6 +180,8 @@ export class StatefulStack extends Stack {
     if (alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(alarmEmail));
 
     this.transfers = this.buildTransferBucket(stage, props.settings.corsOrigins);
+    // Messaging (issue 6): the webhook channel secret, and the key open to the services that publish message feedback.
+    this.channelWebhookSecret = this.buildMessagingSecrets(stage);
     this.acknowledgeFindings();
   }
 
@@ -221,6 +242,67 @@ export class StatefulStack extends Stack {
       });
     }
     return table;
+  }
+
+  /**
+   * Messaging (issue 6): the webhook channel secret (signs messages to the brand's gateway; replies
+   * from it are checked with it) and the data key usable by SES, End User Messaging SMS and SNS,
+   * which publish delivery feedback to the encrypted feedback topic and its encrypted queue.
+   */
+  private buildMessagingSecrets(stage: string): secretsmanager.Secret {
+    const secret = new secretsmanager.Secret(this, 'ChannelWebhookSecret', {
+      secretName: `crm-${stage}/channel-webhook-secret`,
+      description: 'Signs messages of the webhook channel (X-CRM-Signature) and checks inbound SMS replies; a text, or a JSON list during a rotation (first signs)',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The channel secret is shared with the brand\'s gateway, which must be changed at the same time; rotation is the documented two-secret window (a JSON list), not an automatic schedule.',
+    });
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowMessageFeedbackPublishersToUseTheKey',
+        principals: ['sns.amazonaws.com', 'ses.amazonaws.com', 'sms-voice.amazonaws.com'].map((s) => new iam.ServicePrincipal(s)),
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    return secret;
+  }
+
+  // Machine clients (issue 7)
+  /**
+   * Machine-to-machine access: the `crm` resource server with the `integration` scope, a Cognito
+   * domain for the token endpoint, and one app client per name in `machineClients` (default
+   * `integrations`): client-credentials grant only, a generated secret, scope `crm/integration`,
+   * no user sign-in flow. Their tokens have `sub` = `client_id` and no groups; the HTTP kernel maps
+   * the scope to the integration role (shared/http/principal.ts), so no pre-token-generation
+   * trigger is needed. The ids are outputs; the secrets stay in Cognito (describe-user-pool-client).
+   */
+  private buildMachineClients(settings: Settings): { resourceServer: cognito.UserPoolResourceServer; authDomain: cognito.UserPoolDomain } {
+    const scope = new cognito.ResourceServerScope({ scopeName: INTEGRATION_SCOPE_NAME, scopeDescription: 'Call the CRM API as an integration (role integration, held to the client grant)' });
+    const resourceServer = this.userPool.addResourceServer('ApiResourceServer', { identifier: RESOURCE_SERVER_ID, userPoolResourceServerName: `crm-${settings.stage}-api`, scopes: [scope] });
+    const authDomain = this.userPool.addDomain('AuthDomain', { cognitoDomain: { domainPrefix: settings.authDomainPrefix ?? `crm-${settings.stage}-${this.account}` } });
+    for (const name of settings.machineClients ?? ['integrations']) {
+      const client = this.userPool.addClient(`Machine${pascalName(name)}`, {
+        userPoolClientName: `crm-${settings.stage}-m2m-${name}`,
+        generateSecret: true,
+        oAuth: { flows: { clientCredentials: true }, scopes: [cognito.OAuthScope.resourceServer(resourceServer, scope)] },
+        enableTokenRevocation: true,
+        preventUserExistenceErrors: true,
+        accessTokenValidity: Duration.hours(1),
+        refreshTokenValidity: Duration.hours(1),
+        supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      });
+      // No user sign-in flow at all (CDK cannot express an empty list; the client-credentials grant issues no refresh token).
+      (client.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
+      this.machineClients.set(name, client);
+      new CfnOutput(this, `MachineClient${pascalName(name)}Id`, { value: client.userPoolClientId, description: `Machine client "${name}" (client credentials, scope crm/integration); grant it with PUT /v1/integration-clients/<this id>` });
+    }
+    new CfnOutput(this, 'TokenEndpoint', { value: `${authDomain.baseUrl()}/oauth2/token`, description: 'OAuth token endpoint of the machine clients (grant_type=client_credentials, scope=crm/integration)' });
+    return { resourceServer, authDomain };
   }
 
   /** cdk-nag findings that are deliberate, each with the reason (test/infra/nag.test.ts enforces this list). */

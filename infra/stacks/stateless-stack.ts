@@ -18,6 +18,12 @@ import { deadLetterQueue, EventConsumer, TARGET_RETRY_ATTEMPTS, WorkQueue } from
 import type { Settings } from '../settings';
 import { WIRING, type BlobAccess, type ConsumerSpec, type FunctionSpec } from '../wiring';
 import { transferBucketName, type StatefulStack } from './stateful-stack';
+// Per-client throttling (issue 7)
+import { routeCountsClients } from '../../shared/domain/rate-limit';
+import { RATE_COUNTER_PREFIX } from '../../shared/store/keys';
+import { RATE_COUNTER_ATTRIBUTES } from '../../shared/store/rate-counters-repo';
+// Messaging (issue 6)
+import { MessagingChannels } from './messaging-channels';
 
 export interface StatelessStackProps extends StackProps {
   settings: Settings;
@@ -84,7 +90,8 @@ export class StatelessStack extends Stack {
       encryptionKey: props.stateful.key,
       grantIndexPermissions: true,
     });
-    this.api = new CrmApi(this, 'Api', { settings: this.settings, userPool, userPoolClient });
+    // Machine clients (issue 7): the authorizer's audience lists them too.
+    this.api = new CrmApi(this, 'Api', { settings: this.settings, userPool, userPoolClient, machineClients: [...props.stateful.machineClients.values()] });
     this.monitoring = new Monitoring(this, 'Monitoring', { stage: this.settings.stage, alarmTopic });
     this.monitoring.watchApi(this.api.api);
 
@@ -102,7 +109,15 @@ export class StatelessStack extends Stack {
       if (spec.stream) this.wireStream(spec, spec.stream, fn, scope);
       if (spec.schedule) this.wireSchedule(spec, spec.schedule, fn, scope);
       if (spec.publishes) this.stateful.bus.grantPutEventsTo(fn);
+      // Users administration (issue 7): the Cognito admin actions a users function calls, on the one user pool.
+      if (spec.directory?.length) this.bindUserDirectory(fn, spec.directory);
+      // Per-client throttling (issue 7): routes a machine client can reach count its requests.
+      if (spec.http && routeCountsClients(spec.http.permission)) this.allowRateCounter(fn, spec);
     }
+
+    // Messaging (issue 6): the feedback topic, SES and SMS configuration sets, send rights and the channel environment.
+    const feedbackQueue = this.workQueues.get('message-feedback');
+    new MessagingChannels(this, 'Messaging', { settings: this.settings, stateful: this.stateful, functions: this.functions, ...(feedbackQueue ? { feedbackQueue } : {}) });
 
     for (const d of this.dlqs) this.monitoring.watchDlq(d.name, d.dlq);
     this.monitoring.addDashboard();
@@ -127,7 +142,7 @@ export class StatelessStack extends Stack {
       defaultPhoneRegion: this.settings.defaultPhoneRegion,
       eventBusName: bus.eventBusName,
       identityKeySecret,
-    }).bindTable(this.table, spec.table);
+    }).bindTable(this.table, spec.table, spec.scans === true);
     this.functions.set(spec.name, fn);
     this.monitoring.watchFunction(fn);
     return fn;
@@ -166,6 +181,40 @@ export class StatelessStack extends Stack {
         id: `AwsSolutions-IAM5[Action::${action}]`,
         reason: `Sending to the ${name} queue, encrypted with the customer-managed key, needs data keys from it; the grant is scoped to that one key ARN.`,
       })),
+    );
+  }
+
+  // Users administration (issue 7)
+  /** Users functions only: exactly the Cognito admin actions they call, on the one user pool, and its id in CRM_USER_POOL_ID. */
+  private bindUserDirectory(fn: CrmFunction, actions: NonNullable<FunctionSpec['directory']>): void {
+    const { userPool } = this.stateful;
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: actions.map((a) => `cognito-idp:${a}`), resources: [userPool.userPoolArn] }));
+    fn.addEnvironment('CRM_USER_POOL_ID', userPool.userPoolId);
+  }
+
+  // Per-client throttling (issue 7)
+  /**
+   * A function whose route a machine client can reach counts the client's requests (one UpdateItem
+   * on its `RATE#` counter) and reads the default limit from CRM_INTEGRATION_RATE_PER_MINUTE. A
+   * function with table write access needs nothing more; a read-only one gets exactly that write:
+   * UpdateItem on the table, only on `RATE#` partitions (dynamodb:LeadingKeys), naming only the
+   * counter's attributes (dynamodb:Attributes), returning nothing but what it updated. The table's
+   * key: kms:Decrypt, which read access already grants, is what DynamoDB needs of the caller.
+   */
+  private allowRateCounter(fn: CrmFunction, spec: FunctionSpec): void {
+    if (this.settings.integrationRatePerMinute) fn.addEnvironment('CRM_INTEGRATION_RATE_PER_MINUTE', String(this.settings.integrationRatePerMinute));
+    if (spec.table === 'write') return;
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'CountMachineClientRequests',
+        actions: ['dynamodb:UpdateItem'],
+        resources: [this.table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${RATE_COUNTER_PREFIX}*`] },
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...RATE_COUNTER_ATTRIBUTES] },
+          StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE', 'UPDATED_NEW'] },
+        },
+      }),
     );
   }
 
@@ -240,8 +289,10 @@ export class StatelessStack extends Stack {
   private wireSchedule(spec: FunctionSpec, schedule: NonNullable<FunctionSpec['schedule']>, fn: CrmFunction, scope: Construct): void {
     const dlq = deadLetterQueue(scope, `${pascal(spec.name)}Dlq`, `${this.resourceName(spec)}-dlq`, this.stateful.key);
     new events.Rule(scope, `${pascal(spec.name)}Schedule`, {
-      description: `Runs ${spec.name} every ${schedule.everyMinutes} minutes`,
-      schedule: events.Schedule.rate(Duration.minutes(schedule.everyMinutes)),
+      description: schedule.atUtc ? `Runs ${spec.name} daily at ${schedule.atUtc} UTC` : `Runs ${spec.name} every ${schedule.everyMinutes} minutes`,
+      schedule: schedule.atUtc
+        ? events.Schedule.cron({ hour: String(Number(schedule.atUtc.slice(0, 2))), minute: String(Number(schedule.atUtc.slice(3, 5))) })
+        : events.Schedule.rate(Duration.minutes(schedule.everyMinutes)),
       targets: [new targets.LambdaFunction(fn, { retryAttempts: TARGET_RETRY_ATTEMPTS, deadLetterQueue: dlq })],
     });
     this.dlqs.push({ name: spec.name, dlq, source: { kind: 'Function', arn: fn.functionArn } });

@@ -27,6 +27,17 @@ export interface RouteContract<P extends Schema = Schema, Q extends Schema = Sch
   responseType?: string;
   /** Accepts an `Idempotency-Key` header: a retried write gets the first answer. */
   idempotent?: boolean;
+  /**
+   * The audit trail: every authenticated non-GET route is recorded as a write (and refused ones as
+   * denied) unless `skip` (a POST that changes nothing, e.g. a preview); `export` and `reveal`
+   * record a GET or POST that hands out personal data. Public routes are recorded only when set.
+   */
+  audit?: 'skip' | 'write' | 'export' | 'reveal' | 'privacy';
+  /**
+   * A tighter API Gateway throttle for this route than the stage default (requests per second and
+   * burst): routes that scan, start background work or hand out personal data.
+   */
+  throttle?: { rateLimit: number; burstLimit: number };
 }
 
 type SchemaKeys = 'params' | 'query' | 'body' | 'response';

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { CONSENT_CHANNELS, GENDERS, LIMITS } from '../domain/customer';
+import { CONSENT_CHANNELS, GENDERS, isIanaTimeZone, LIMITS } from '../domain/customer';
 import { defineRoute, once } from './contract';
 import { idParams, isoDateTime, pageOf, pageQuery, slug, text, ulidId } from './common';
 
@@ -31,6 +31,8 @@ const fields = once(() => {
     attributes: z
       .record(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'attribute names are letters, digits and _')), attributeValue())
       .check(z.refine((a) => Object.keys(a).length <= LIMITS.attributes, `at most ${LIMITS.attributes} custom attributes`)),
+    // Messaging (issue 6): the customer's IANA time zone (quiet hours, local-time sends).
+    timeZone: z.string().check(z.maxLength(64), z.refine(isIanaTimeZone, 'must be an IANA time zone such as Asia/Shanghai or Europe/Berlin')),
   };
 });
 type Fields = ReturnType<typeof fields>;
@@ -71,6 +73,8 @@ export const customerSchema = once(() => {
     deletedAt: opt(isoDateTime()),
     purgeAt: opt(isoDateTime()),
     mergedInto: opt(z.string()),
+    // Messaging (issue 6)
+    timeZone: opt(z.string()),
   });
 });
 const customerPage = once(() => pageOf(customerSchema()));

@@ -9,7 +9,8 @@ import { idParams, isoDateTime } from './common';
  * shows its status and progress (the sum over its parts).
  */
 /** The kinds and statuses of shared/store/jobs-repo.ts (a type-only import keeps the SDK out of the contracts). */
-const JOB_KINDS = ['backfill', 'rescore', 'bulk-tags', 'segment-cleanup'] as const satisfies readonly JobKind[];
+// Campaigns (issue 6) added 'campaign-fanout' and 'campaign-deliver'.
+const JOB_KINDS = ['backfill', 'rescore', 'bulk-tags', 'segment-cleanup', 'campaign-fanout', 'campaign-deliver'] as const satisfies readonly JobKind[];
 const JOB_STATUSES = ['running', 'completed', 'failed', 'cancelled'] as const satisfies readonly JobStatus[];
 
 export const jobSchema = once(() =>

@@ -106,6 +106,9 @@ export const previewSegment = defineRoute({
   body: () => z.strictObject({ condition: condition() }),
   response: () => z.object({ count: z.int(), sample: z.array(customerSchema()), exact: z.boolean(), scanned: z.int() }),
   status: 200,
+  throttle: { rateLimit: 2, burstLimit: 5 },
+  // A POST only because the condition is a body: it changes nothing, so it is not an audited write.
+  audit: 'skip',
 });
 
 export const listSegmentMembers = defineRoute({

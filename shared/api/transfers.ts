@@ -132,6 +132,7 @@ export const createExport = defineRoute({
   body: () => z.strictObject({ kind: z.literal('customers'), filter: exportFilter() }),
   response: exportJob,
   status: 202,
+  throttle: { rateLimit: 1, burstLimit: 5 },
   idempotent: true,
 });
 

@@ -45,13 +45,17 @@ export interface Customer {
   deletedAt?: string;
   purgeAt?: string;
   mergedInto?: string;
+  // Messaging (issue 6): the customer's IANA time zone (quiet hours, local-time sends); the brand default otherwise.
+  timeZone?: string;
+  // Security (issue 7): set when a data-subject erasure anonymized the profile.
+  erasedAt?: string;
 }
 
 /** Fields a caller may set; identities are already normalized by the caller. */
 export type CustomerInput = Partial<
   Pick<
     Customer,
-    'name' | 'email' | 'phone' | 'gender' | 'birthday' | 'country' | 'region' | 'city' | 'sourceChannel' | 'store' | 'externalId' | 'tags' | 'attributes'
+    'name' | 'email' | 'phone' | 'gender' | 'birthday' | 'country' | 'region' | 'city' | 'sourceChannel' | 'store' | 'externalId' | 'tags' | 'attributes' | 'timeZone'
   >
 > & {
   platformIds?: PlatformId[];
@@ -256,4 +260,15 @@ export function purgeDate(deletedAt: string): string {
 
 export function stripUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+// Messaging (issue 6): a customer's time zone must be one Intl knows (IANA name, e.g. Asia/Shanghai).
+export function isIanaTimeZone(tz: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/.test(tz)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -33,13 +33,16 @@ export function maskName(name: string): string {
   return `${chars[0]}${'*'.repeat(Math.min(chars.length - 1, 3))}`;
 }
 
-/** Address to city level, identities masked, birthday to the month. */
-export function maskCustomer(c: Customer): Customer {
+/**
+ * Address to city level, identities masked, birthday to the month. `visible` lists the fields the
+ * caller's roles see in plain text (field-level masking, see visiblePii in ./roles); none by default.
+ */
+export function maskCustomer(c: Customer, visible: ReadonlySet<string> = new Set()): Customer {
   const out: Customer = { ...c };
-  if (out.email) out.email = maskEmail(out.email);
-  if (out.phone) out.phone = maskPhone(out.phone);
-  if (out.name) out.name = maskName(out.name);
-  if (out.birthday) out.birthday = `${out.birthday.slice(0, 7)}-**`;
-  if (out.externalId) out.externalId = '***';
+  if (out.email && !visible.has('email')) out.email = maskEmail(out.email);
+  if (out.phone && !visible.has('phone')) out.phone = maskPhone(out.phone);
+  if (out.name && !visible.has('name')) out.name = maskName(out.name);
+  if (out.birthday && !visible.has('birthday')) out.birthday = `${out.birthday.slice(0, 7)}-**`;
+  if (out.externalId && !visible.has('externalId')) out.externalId = '***';
   return out;
 }

@@ -9,6 +9,10 @@ import { getDeps, type Deps } from '../runtime/deps';
 import { countMetric, flushMetrics, invocationLogger, type Log } from '../runtime/observability';
 import { principalFromClaims, type Principal } from './principal';
 import { problem, problemFromError, SECURE_HEADERS, zodIssues } from './problem';
+import { auditKindOf, writeAudit } from './audit';
+import { runAudited } from '../runtime/audit-context';
+import { admitCaller, authorizeClient } from '../usecases/users/caller-gate';
+import { enforceClientRate, rateHeadersOf } from './rate-limit';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 type Infer<T> = NonNullable<T> extends $ZodType ? output<NonNullable<T>> : undefined;
@@ -60,11 +64,16 @@ function readBody(event: HttpEvent, maxBytes: number): unknown {
 /** Public routes (webhooks, signed links) authenticate in the handler; every other needs a token with the permission. */
 const ANONYMOUS: Principal = { sub: 'anonymous', roles: [], can: () => false };
 
-function authorize(contract: RouteContract, event: HttpEvent): Principal {
+/** The token's caller, then (issue 7) their user record: disabled users get 401, a record's roles replace the token's. */
+async function authenticate(contract: RouteContract, event: HttpEvent, deps: () => Promise<Deps>): Promise<Principal> {
   const principal = principalFromClaims(event.requestContext?.authorizer?.jwt?.claims as Record<string, unknown> | undefined);
   if (contract.permission === 'public') return principal ?? ANONYMOUS;
   if (!principal) throw new UnauthorizedError();
-  if (!principal.can(contract.permission)) {
+  return admitCaller(await deps(), principal);
+}
+
+function authorize(contract: RouteContract, principal: Principal): Principal {
+  if (contract.permission !== 'public' && !principal.can(contract.permission)) {
     throw new ForbiddenError(`This action needs the ${contract.permission} permission, which your role does not have.`);
   }
   return principal;
@@ -86,31 +95,68 @@ export function httpHandler<C extends RouteContract>(contract: C, fn: (req: Http
     const correlationId = header(event, 'x-correlation-id')?.slice(0, 128) || event.requestContext?.requestId || 'none';
     const log = invocationLogger(correlationId, { route: `${contract.method} ${contract.path}` });
     const instance = event.rawPath ?? contract.path;
+    const auditKind = auditKindOf(contract);
+    let principal: Principal | undefined;
+    let params: Record<string, unknown> | undefined;
+    let body: unknown;
+    let rateHeaders: Record<string, string> = {};
     try {
-      const principal = authorize(contract, event);
+      principal = await authenticate(contract, event, getDeps);
+      authorize(contract, principal);
       const deps = await getDeps();
-      const params = parse(contract.params, event.pathParameters ?? {}, 'path');
+      // Integration clients (issue 7): only the routes their grant names, at most their requests per minute (people are not counted).
+      const client = contract.permission !== 'public' ? await authorizeClient(deps, principal, contract) : undefined;
+      if (client) rateHeaders = await enforceClientRate(deps, log, client);
+      params = parse(contract.params, event.pathParameters ?? {}, 'path') as Record<string, unknown> | undefined;
       const query = parse(contract.query, event.queryStringParameters ?? {}, 'query');
-      const body = contract.body ? parse(contract.body, readBody(event, deps.config.maxBodyBytes), '') : (undefined as Infer<C['body']>);
-      const req: HttpRequest<C> = { params, query, body, principal, correlationId, headers: event.headers ?? {}, deps, log } as HttpRequest<C>;
-      const run = async () => {
-        const r = await fn(req);
-        return json(r.status ?? contract.status, r.body, { 'x-correlation-id': correlationId, ...r.headers });
-      };
-      const key = contract.idempotent ? header(event, 'idempotency-key') : undefined;
-      return key ? await withIdempotency(deps, principal, contract, key, event.body ?? '', run) : await run();
+      body = contract.body ? parse(contract.body, readBody(event, deps.config.maxBodyBytes), '') : undefined;
+      const req = { params, query, body, principal, correlationId, headers: event.headers ?? {}, deps, log } as HttpRequest<C>;
+      let answer: unknown;
+      const audited = runAudited(async () => {
+        const run = async () => {
+          const r = await fn(req);
+          answer = r.body;
+          return json(r.status ?? contract.status, r.body, { 'x-correlation-id': correlationId, ...r.headers });
+        };
+        const key = contract.idempotent ? header(event, 'idempotency-key') : undefined;
+        return key ? await withIdempotency(deps, principal!, contract, key, event.body ?? '', run, params) : await run();
+      });
+      const res = await audited.result;
+      const replayed = res.headers?.['idempotent-replayed'] === 'true';
+      if (auditKind && !replayed && (res.statusCode ?? 200) < 400) {
+        await writeAudit(deps, log, { kind: auditKind, contract, event, principal, params, body, answer, status: res.statusCode ?? 200, correlationId, scope: audited.scope });
+      }
+      return Object.keys(rateHeaders).length ? { ...res, headers: { ...res.headers, ...rateHeaders } } : res;
     } catch (err) {
       if (!(err instanceof DomainError)) log.error('unhandled error', { error: err as Error });
       else log.info('request refused', { status: err.status, detail: err.message });
       countMetric(err instanceof DomainError ? `Http${err.status}` : 'Http500');
+      if (auditKind && principal && err instanceof ForbiddenError) {
+        const deps = await getDeps().catch(() => undefined);
+        if (deps) await writeAudit(deps, log, { kind: 'denied', contract, event, principal, params, body, status: 403, correlationId });
+      }
       const res = problemFromError(err, instance, correlationId);
-      return { ...res, headers: { ...res.headers, 'x-correlation-id': correlationId } };
+      return { ...res, headers: { ...res.headers, ...rateHeaders, ...rateHeadersOf(err), 'x-correlation-id': correlationId } };
     } finally {
       flushMetrics();
     }
   };
   const handler = middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, Context>(core);
   return Object.assign(handler, { contract });
+}
+
+/** The customer an answer is about (a customers route's object, or a `customerId` in the answer): its replay copy is indexed for erasure. */
+function customerOf(contract: RouteContract, params: Record<string, unknown> | undefined, body: string | undefined): string | undefined {
+  if (contract.path.startsWith('/v1/customers')) {
+    if (typeof params?.id === 'string') return params.id;
+  }
+  try {
+    const parsed = body ? (JSON.parse(body) as { id?: unknown; customerId?: unknown }) : undefined;
+    if (contract.path.startsWith('/v1/customers') && typeof parsed?.id === 'string') return parsed.id;
+    return typeof parsed?.customerId === 'string' ? parsed.customerId : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function withIdempotency(
@@ -120,6 +166,7 @@ async function withIdempotency(
   key: string,
   rawBody: string,
   run: () => Promise<APIGatewayProxyStructuredResultV2>,
+  params?: Record<string, unknown>,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   if (key.length > 255) throw ValidationError.field('Idempotency-Key', 'must be at most 255 characters');
   const sha = (s: string) => createHash('sha256').update(s).digest('base64url');
@@ -133,7 +180,7 @@ async function withIdempotency(
   if (claim.kind === 'mismatch') return problem(422, 'Idempotency key reused', 'This Idempotency-Key was used with a different request body.');
   try {
     const res = await run();
-    await deps.idempotency.complete(scope, res.statusCode ?? 200, res.body ?? '');
+    await deps.idempotency.complete(scope, res.statusCode ?? 200, res.body ?? '', customerOf(contract, params, res.body));
     return res;
   } catch (err) {
     // A refused request (4xx) is remembered like a success; only unexpected failures may be retried.

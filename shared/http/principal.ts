@@ -17,9 +17,27 @@ function readGroups(raw: unknown): string[] {
   return trimmed.split(/[\s,]+/).filter(Boolean);
 }
 
+// Machine clients (issue 7)
+/** The resource server (identifier) and scope of machine clients in the user pool: their tokens carry `scope: crm/integration`. */
+export const RESOURCE_SERVER_ID = 'crm';
+export const INTEGRATION_SCOPE_NAME = 'integration';
+export const INTEGRATION_SCOPE = `${RESOURCE_SERVER_ID}/${INTEGRATION_SCOPE_NAME}`;
+
+/**
+ * A client-credentials access token of a machine app client: Cognito sets `sub` to the client id
+ * and puts no `cognito:groups` in it; the `crm/integration` scope is allowed only to the machine
+ * clients the stack creates (and the authorizer's audience admits only the stack's clients).
+ */
+function isMachineClientToken(claims: Record<string, unknown>): boolean {
+  const scopes = typeof claims.scope === 'string' ? claims.scope.split(/\s+/) : [];
+  return typeof claims.client_id === 'string' && claims.client_id === claims.sub && claims.token_use !== 'id' && scopes.includes(INTEGRATION_SCOPE);
+}
+
 export function principalFromClaims(claims: Record<string, unknown> | undefined): Principal | undefined {
   if (!claims || typeof claims.sub !== 'string') return undefined;
-  const roles = [...readGroups(claims['cognito:groups']), ...readGroups(claims['custom:roles'])].filter(isRole);
+  const fromGroups = [...readGroups(claims['cognito:groups']), ...readGroups(claims['custom:roles'])].filter(isRole);
+  // A machine client's token has no groups: its scope makes it the integration role, its client_id the client whose grant applies.
+  const roles: Role[] = fromGroups.length === 0 && isMachineClientToken(claims) ? ['integration'] : fromGroups;
   return {
     sub: claims.sub,
     roles,

@@ -22,6 +22,8 @@ import { SurveysRepo } from '../store/surveys-repo';
 import { CadencesRepo } from '../store/cadences-repo';
 import { ServiceStatsRepo } from '../store/service-stats-repo';
 import { deriveLinkKey } from '../domain/service/surveys';
+import { derivePiiKey, installPiiCipher, PiiCipher } from '../store/pii-cipher';
+import { loadKmsDataKey } from './kms-data-key';
 import type { MessageSender } from './messaging';
 import type { EventPublisher } from '../events/publisher';
 import { loadConfig, type Config } from './config';
@@ -131,6 +133,8 @@ export function cachedFor<T>(ttlMs: number, load: () => Promise<T>, now: () => n
 
 export function buildDeps(config: Config, key: Buffer, overrides: Partial<Deps> = {}): Deps {
   const db = overrides.db ?? { doc: createDocumentClient(), tableName: config.tableName };
+  // Locally and in tests the PII key is derived from the identity key; getDeps installs the KMS one in AWS.
+  if (!config.piiKmsKeyArn) installPiiCipher(new PiiCipher(derivePiiKey(key)));
   const hash = makeIdentityHasher(key);
   return {
     config,
@@ -169,7 +173,14 @@ let current: Promise<Deps> | undefined;
 export function getDeps(): Promise<Deps> {
   current ??= (async () => {
     const config = loadConfig();
-    return buildDeps(config, await identityKey(config));
+    const deps = buildDeps(config, await identityKey(config));
+    if (config.piiKmsKeyArn) {
+      const key = await loadKmsDataKey(deps.db, config.piiKmsKeyArn, config.tableWrite);
+      installPiiCipher(new PiiCipher(key));
+      // A read-only function that started before the key existed asks again on its next invocation.
+      if (!key) current = undefined;
+    }
+    return deps;
   })();
   return current;
 }

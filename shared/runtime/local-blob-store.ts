@@ -63,8 +63,11 @@ export class LocalBlobStore implements BlobStore {
     return { ok: true, ...(filename ? { filename } : {}) };
   }
 
-  /** Deletes blobs older than `maxAgeMs` (the local stand-in for the S3 lifecycle rule); returns how many. */
-  async sweep(maxAgeMs: number): Promise<number> {
+  /**
+   * Deletes blobs under `prefixes` older than `maxAgeMs` (the local stand-in for the S3 lifecycle
+   * rules, which expire only those prefixes); returns how many.
+   */
+  async sweep(maxAgeMs: number, prefixes: readonly string[]): Promise<number> {
     let removed = 0;
     const cutoff = this.now() - maxAgeMs;
     const walk = async (dir: string): Promise<void> => {
@@ -78,7 +81,7 @@ export class LocalBlobStore implements BlobStore {
         }
       }
     };
-    await walk(this.root);
+    for (const prefix of prefixes) await walk(join(this.root, ...prefix.split('/').filter((s) => s && s !== '..')));
     return removed;
   }
 

@@ -7,7 +7,9 @@
  * per name and gives producers `QUEUE_URL_<NAME>`, the local runtime a LocalQueue per name.
  * The SQS adapter lives in ./sqs-message-queue.ts, imported only by functions that send.
  */
-export const QUEUE_NAMES = ['ingest', 'import', 'export', 'timers', 'jobs'] as const;
+// Messaging (issue 6) added 'message-feedback': provider feedback (SES and SMS events, inbound texts) from the feedback SNS topic.
+// Analytics (issue 9) added 'analytics': snapshot and lake-export runs asked for through the API (one run per message).
+export const QUEUE_NAMES = ['ingest', 'import', 'export', 'timers', 'jobs', 'message-feedback', 'privacy', 'analytics'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface SendOptions {

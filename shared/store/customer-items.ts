@@ -3,6 +3,7 @@ import { identitiesOf } from '../domain/customer';
 import { normalizeName, type Identity } from '../domain/identity';
 import { customerListKeys, customerPk, identityPk, nameIndexKeys, recycleBinKeys, SK, stripKeys } from './keys';
 import type { IdentityHasher } from './identity-hash';
+import { decryptProfile, encryptProfile } from './pii-cipher';
 
 /** Mapping between the Customer domain object and its items (profile + identity claims). */
 export const CUSTOMER_ENTITY = 'customer';
@@ -15,12 +16,12 @@ export function profileItem(c: Customer): Record<string, unknown> {
       : c.status === 'deleted' && c.deletedAt
         ? recycleBinKeys(c.id, c.deletedAt)
         : {};
-  return { PK: customerPk(c.id), SK: SK.profile, entity: CUSTOMER_ENTITY, ...c, ...index };
+  return { PK: customerPk(c.id), SK: SK.profile, entity: CUSTOMER_ENTITY, ...encryptProfile(c), ...index };
 }
 
 export function customerFromItem(item: Record<string, unknown>): Customer {
   const { mergeLock: _lock, createdVia: _via, correlationId: _corr, ...rest } = stripKeys<Customer & { mergeLock?: string; createdVia?: string; correlationId?: string }>(item);
-  return rest;
+  return decryptProfile(rest as unknown as Record<string, unknown>) as unknown as Customer;
 }
 
 export interface IdentityClaim {

@@ -9,6 +9,7 @@ import type { IdentityHasher } from './identity-hash';
 import { customerListPk, customerPk, identityPk, LIST_SHARDS, namePartition, recycleBinPk, recycleBinUntil, SK } from './keys';
 import { outboxPut } from './outbox';
 import { transactWrite, type FailedCondition, type TransactItem } from './transact';
+import { noteChange } from '../runtime/audit-context';
 
 export interface Page<T> {
   items: T[];
@@ -35,6 +36,7 @@ export class CustomersRepo {
   }
 
   async create(c: Customer, event: EventEnvelope): Promise<void> {
+    noteChange('customer', c.id, undefined, c);
     const claims = identityClaims(c, this.hash);
     const items: TransactItem[] = [
       { Put: { TableName: this.db.tableName, Item: profileItem(c), ConditionExpression: 'attribute_not_exists(PK)' } },
@@ -128,6 +130,7 @@ export class CustomersRepo {
    * `extraEvents` are written in the same transaction (e.g. CustomerTagsChanged with the update).
    */
   async replace(before: Customer, after: Customer, event: EventEnvelope, expectedStatus: Customer['status'] = 'active', extraEvents: readonly EventEnvelope[] = []): Promise<void> {
+    noteChange('customer', after.id, before, after);
     const liveBefore = before.status === 'active' ? identityClaims(before, this.hash) : [];
     const liveAfter = after.status === 'active' ? identityClaims(after, this.hash) : [];
     const { added, removed } = diffClaims(liveBefore, liveAfter);

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client';
-import { idempotencyPk, SK } from './keys';
+import { idempotencyCustomerKeys, idempotencyPk, SK } from './keys';
 
 export const IDEMPOTENCY_ENTITY = 'idempotency';
 const RECORD_TTL_SECONDS = 24 * 3600;
@@ -44,14 +44,16 @@ export class IdempotencyRepo {
     return { kind: 'in-progress' };
   }
 
-  async complete(scopeHash: string, status: number, body: string): Promise<void> {
+  /** Stores the answer; `customerId` (an answer about a customer) indexes it so an erasure can drop the copy. */
+  async complete(scopeHash: string, status: number, body: string, customerId?: string): Promise<void> {
+    const byCustomer = customerId ? idempotencyCustomerKeys(customerId) : undefined;
     await this.db.doc.send(
       new UpdateCommand({
         TableName: this.db.tableName,
         Key: { PK: idempotencyPk(scopeHash), SK: SK.idempotency },
-        UpdateExpression: 'SET #st = :done, #status = :status, body = :body REMOVE lockUntil',
+        UpdateExpression: `SET #st = :done, #status = :status, body = :body${byCustomer ? ', GSI1PK = :g1, GSI1SK = :g1s' : ''} REMOVE lockUntil`,
         ExpressionAttributeNames: { '#st': 'state', '#status': 'status' },
-        ExpressionAttributeValues: { ':done': 'done', ':status': status, ':body': body },
+        ExpressionAttributeValues: { ':done': 'done', ':status': status, ':body': body, ...(byCustomer ? { ':g1': byCustomer.GSI1PK, ':g1s': byCustomer.GSI1SK } : {}) },
       }),
     );
   }

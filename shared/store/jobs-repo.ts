@@ -9,6 +9,7 @@ import type { Db } from './client';
 import { CUSTOMER_PK_PREFIX, customerIdFromPk, HEADER_SK_PREFIX, JOB_PART_PREFIX, jobKey, KEY_ATTRIBUTES, jobPartKey, jobPk, jobSubjectKey, segmentRefKeys, SK, stripKeys } from './keys';
 import type { CustomerHeader } from './membership-repo';
 import { transactWrite, type TransactItem } from './transact';
+import { decryptProfile } from './pii-cipher';
 
 export const JOB_ENTITY = 'job';
 export const JOB_PART_ENTITY = 'job-part';
@@ -22,7 +23,8 @@ export const JOB_SUBJECT_ENTITY = 'job-subject';
  * step retried after a crash or a timeout, or delivered twice, is counted once. Progress is the
  * sum over the parts, read with the job in one Query; 16 parts never write one hot item.
  */
-export const JOB_KINDS = ['backfill', 'rescore', 'bulk-tags', 'segment-cleanup'] as const;
+// Campaigns (issue 6) added 'campaign-fanout' (a campaign's audience into recipients) and 'campaign-deliver' (one wave's sends).
+export const JOB_KINDS = ['backfill', 'rescore', 'bulk-tags', 'segment-cleanup', 'campaign-fanout', 'campaign-deliver'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATUSES = ['running', 'completed', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -91,7 +93,7 @@ export function headerFromItems(items: readonly Record<string, unknown>[]): Cust
   const out: CustomerHeader = { aggregates: EMPTY_AGGREGATES, memberships: [] };
   for (const item of items) {
     const sk = item.SK as string;
-    if (sk === SK.profile) out.profile = dataOf<Customer>(item);
+    if (sk === SK.profile) out.profile = decryptProfile(dataOf<Customer & Record<string, unknown>>(item));
     else if (sk === SK.aggregates) out.aggregates = dataOf<Aggregates>(item);
     else if (sk === SK.state) out.state = dataOf<CustomerState>(item);
     else if (sk.startsWith(SK.segmentRefPrefix)) out.memberships.push(item.segmentId as string);

@@ -195,6 +195,9 @@ export const ticketOwnerKeys = (t: { id: string; status: string; assigneeId?: st
 });
 /** The ref of an unsolved or solved ticket in its customer's partition (the 360 view's open tickets). */
 export const ticketRefKey = (customerId: string, ticketId: string) => ({ PK: customerPk(customerId), SK: `${SK.ticketRefPrefix}${ticketId}` });
+/** A link from the customer's partition to each of their tickets, closed ones too (moves with a merge; sorts after the timeline). */
+export const ticketLinkPrefix = 'X#TKT#';
+export const ticketLinkKey = (customerId: string, ticketId: string) => ({ PK: customerPk(customerId), SK: `${ticketLinkPrefix}${ticketId}` });
 export const TICKET_SEQ_KEY = { PK: 'SEQ#ticket', SK: 'SEQ' } as const;
 
 /** The agent directory and groups (queues): small lists on GSI1. */
@@ -265,3 +268,338 @@ export const jobSubjectKey = (subject: string) => ({ PK: `JOBSUBJ#${subject}`, S
 /** Customer partitions start with this (a parallel Scan keeps only their header items, `~…`). */
 export const CUSTOMER_PK_PREFIX = customerPk('');
 export const HEADER_SK_PREFIX = '~';
+
+// ---- Audit trail (issue 7): append-only records, found by object, by actor and by day.
+export const AUDIT_DAY_SHARDS = 4;
+export const auditEntityPk = (type: string, id: string) => `AUD#${type}#${id}`;
+export const auditKeys = (r: { id: string; at: string; actorSub: string; target?: { type: string; id: string } }) => ({
+  PK: r.target ? auditEntityPk(r.target.type, r.target.id) : `AUD#-#${r.id}`,
+  SK: `${r.at}#${r.id}`,
+  GSI1PK: auditActorPk(r.actorSub),
+  GSI1SK: `${r.at}#${r.id}`,
+  GSI2PK: auditDayPk(r.at.slice(0, 10), shardOf(r.id, AUDIT_DAY_SHARDS)),
+  GSI2SK: `${r.at}#${r.id}`,
+});
+export const auditActorPk = (sub: string) => `AUDA#${sub}`;
+export const auditDayPk = (day: string, shard: number) => `AUDD#${day}#${shard}`;
+/** Sort-key bounds of a time range (ISO instants) in any of the audit listings. */
+export const auditRange = (from: string, to: string) => ({ lo: from, hi: `${to}#~` });
+
+// ---- Messaging (issue 6): templates, messages, send ledgers, suppressions, stats, settings
+
+/** Templates: the head item and one immutable item per version in the template's partition; listed newest first on GSI1. */
+export const templatePk = (id: string) => `TPL#${id}`;
+export const templateKey = (id: string) => ({ PK: templatePk(id), SK: 'TPL' });
+export const TEMPLATE_VERSION_PREFIX = 'V#';
+export const templateVersionKey = (id: string, version: number) => ({ PK: templatePk(id), SK: `${TEMPLATE_VERSION_PREFIX}${String(version).padStart(6, '0')}` });
+export const TEMPLATES_PK = 'TPLS';
+export const templateListKeys = (id: string) => ({ GSI1PK: TEMPLATES_PK, GSI1SK: id });
+
+/**
+ * Messages: one item per message, its rendered body next to it (kept a week, so the item feedback
+ * updates stays small), and a claim per delivery key (a hash of it) naming the message. GSI1 lists
+ * a customer's messages by time (attribution, the customer's message list).
+ */
+export const messagePk = (id: string) => `MSGI#${id}`;
+export const messageKey = (id: string) => ({ PK: messagePk(id), SK: 'MSG' });
+export const messageBodyKey = (id: string) => ({ PK: messagePk(id), SK: 'BODY' });
+export const messageClaimKey = (keyHash: string) => ({ PK: `MSGK#${keyHash}`, SK: 'MSGK' });
+export const customerMessagesPk = (customerId: string) => `MSGC#${customerId}`;
+export const customerMessageKeys = (customerId: string, createdAt: string, id: string) => ({ GSI1PK: customerMessagesPk(customerId), GSI1SK: `${createdAt}#${id}` });
+/** A customer's marketing sends (frequency caps), changed only under a version condition. */
+export const sendLedgerKey = (customerId: string) => ({ PK: `MSGCAP#${customerId}`, SK: 'CAP' });
+/** A provider feedback event already applied (dedup of SNS/SQS redeliveries), and an order already attributed. */
+export const feedbackSeenKey = (eventHash: string) => ({ PK: `MSGFB#${eventHash}`, SK: 'FB' });
+export const attributionKey = (platform: string, store: string, orderId: string) => ({ PK: `MSGATTR#${platform}#${store}#${orderId}`, SK: 'ATTR' });
+
+/** Stats of a source (campaign, journey, …): counters in total, per variant and per channel, each over STATS shards; one Query reads them all. */
+export const MESSAGE_STATS_SHARDS = 8;
+export const messageStatsPk = (kind: string, id: string) => `MSGSTAT#${kind}#${id}`;
+export const messageStatsKey = (kind: string, id: string, scope: string, shard: number) => ({ PK: messageStatsPk(kind, id), SK: `${scope}#${shard}` });
+
+/** Suppressions per channel by a keyed hash of the address (no address in a key); listed newest first on GSI1, one partition per channel. */
+export const suppressionKey = (channel: string, addressHash: string) => ({ PK: `SUPP#${channel}#${addressHash}`, SK: 'SUPP' });
+export const suppressionListPk = (channel: string) => `SUPPS#${channel}`;
+export const suppressionListKeys = (channel: string, createdAt: string, addressHash: string) => ({ GSI1PK: suppressionListPk(channel), GSI1SK: `${createdAt}#${addressHash}` });
+
+export const MESSAGING_SETTINGS_KEY = { PK: 'MSGCFG', SK: 'SETTINGS' } as const;
+
+// ---- Sales pipeline (issue 8): leads and the public pool, opportunities, quotes, contracts, collections, counters
+
+/**
+ * A lead's partition holds the lead (`LEAD`), its company-name search entry (`NAME`), its history
+ * (`H#<ulid>`) and follow-ups (`F#<ulid>`). GSI1 lists an owner's leads by status, or, while
+ * unowned and open, the public pool by region (one partition: the pool is written at human rate);
+ * GSI2 lists the leads of a status (LEAD_SHARDS partitions, merged by id, newest first). The name
+ * entry's GSI1 serves the company-name prefix search (partitioned by the first character).
+ */
+export const LEAD_SHARDS = 4;
+export const LEAD_SK = 'LEAD';
+export const LEAD_PREFIX = { history: 'H#', followUp: 'F#' } as const;
+export const leadPk = (id: string) => `LEAD#${id}`;
+export const leadKey = (id: string) => ({ PK: leadPk(id), SK: LEAD_SK });
+export const leadNameKey = (id: string) => ({ PK: leadPk(id), SK: 'NAME' });
+export const leadHistoryKey = (leadId: string, entryId: string) => ({ PK: leadPk(leadId), SK: `${LEAD_PREFIX.history}${entryId}` });
+export const leadFollowUpKey = (leadId: string, followUpId: string) => ({ PK: leadPk(leadId), SK: `${LEAD_PREFIX.followUp}${followUpId}` });
+export const leadOwnerPk = (ownerId: string) => `LEADO#${ownerId}`;
+export const LEAD_POOL_PK = 'LEADPOOL';
+/** GSI1 of a lead: its owner's list (`<status>#<id>`), or the pool (`<region key>#<id>`) while unowned and open; none otherwise. */
+export const leadListKeys = (l: { id: string; status: string; ownerId?: string; regionKey: string; open: boolean }) =>
+  l.ownerId ? { GSI1PK: leadOwnerPk(l.ownerId), GSI1SK: `${l.status}#${l.id}` } : l.open ? { GSI1PK: LEAD_POOL_PK, GSI1SK: `${l.regionKey || '-'}#${l.id}` } : {};
+export const leadStatusPk = (status: string, shard: number) => `LEADS#${status}#${shard}`;
+export const leadStatusKeys = (status: string, id: string) => ({ GSI2PK: leadStatusPk(status, shardOf(id, LEAD_SHARDS)), GSI2SK: id });
+export const leadNamePartition = (companyKey: string) => `LEADN#${[...companyKey][0] ?? '_'}`;
+export const leadNameIndexKeys = (companyKey: string, id: string) => ({ GSI1PK: leadNamePartition(companyKey), GSI1SK: `${companyKey}#${id}` });
+/** Dedup claims of leads: one per normalized company name, phone and email (keyed hashes), naming the lead that holds it. */
+export const leadIdentityKey = (kind: 'company' | 'phone' | 'email', hash: string) => ({ PK: `LEADID#${kind}#${hash}`, SK: 'LEADID' });
+/** How many open leads a rep holds (the held-lead limit is a condition on it). */
+export const leadHeldKey = (repId: string) => ({ PK: `LEADHELD#${repId}`, SK: 'HELD' });
+/** Round-robin bookkeeping of an assignment rule. */
+export const assignmentCursorKey = (ruleId: string) => ({ PK: `PIPE#RR#${ruleId}`, SK: 'RR' });
+export const PIPELINE_SETTINGS_KEY = { PK: 'PIPE#SETTINGS', SK: 'SETTINGS' } as const;
+
+/**
+ * An opportunity's partition holds it (`OPP`), its account ref (`ACCT`, GSI1 by account) and its
+ * stage visits (`H#<ulid>`). GSI1 lists an owner's opportunities (`<status>#<stage>#<id>`); GSI2
+ * the open ones of a stage (OPP_SHARDS partitions) or the closed ones by status.
+ */
+export const OPP_SHARDS = 4;
+export const OPP_SK = 'OPP';
+export const oppPk = (id: string) => `OPP#${id}`;
+export const oppKey = (id: string) => ({ PK: oppPk(id), SK: OPP_SK });
+export const oppVisitKey = (oppId: string, visitId: string) => ({ PK: oppPk(oppId), SK: `H#${visitId}` });
+export const OPP_VISIT_PREFIX = 'H#';
+export const oppAccountRefKey = (oppId: string) => ({ PK: oppPk(oppId), SK: 'ACCT' });
+export const oppOwnerPk = (ownerId: string) => `OPPO#${ownerId}`;
+export const oppOwnerKeys = (o: { id: string; ownerId: string; status: string; stage: string }) => ({ GSI1PK: oppOwnerPk(o.ownerId), GSI1SK: `${o.status}#${o.stage}#${o.id}` });
+export const oppStagePk = (stageOrStatus: string, shard: number) => `OPPS#${stageOrStatus}#${shard}`;
+export const oppStageKeys = (o: { id: string; status: string; stage: string }) => ({ GSI2PK: oppStagePk(o.status === 'open' ? o.stage : o.status, shardOf(o.id, OPP_SHARDS)), GSI2SK: o.id });
+export const oppAccountPk = (customerId: string) => `OPPA#${customerId}`;
+export const oppAccountKeys = (customerId: string, oppId: string) => ({ GSI1PK: oppAccountPk(customerId), GSI1SK: oppId });
+
+/** Quotes: one item each; GSI1 lists an opportunity's quotes by number and revision. */
+export const quoteKey = (id: string) => ({ PK: `QUOTE#${id}`, SK: 'QUOTE' });
+export const oppQuotesPk = (oppId: string) => `QUOTES#${oppId}`;
+export const quoteListKeys = (oppId: string, number: string, revision: number, id: string) => ({ GSI1PK: oppQuotesPk(oppId), GSI1SK: `${number}#${String(revision).padStart(3, '0')}#${id}` });
+
+/**
+ * A contract's partition holds the contract (`CONTRACT`), its history (`H#<ulid>`), its collection
+ * plan (`PLAN`), instalments (`I#<nn>`) and payments (`P#<ulid>`): one Query reads them all. GSI1
+ * lists an owner's contracts (`<status>#<end date>#<id>`), GSI2 the contracts of a status by end
+ * date. An outstanding instalment is on GSI2 under its owner and on GSI1 in the all-reps list,
+ * both by due date.
+ */
+export const CONTRACT_SK = 'CONTRACT';
+export const contractPk = (id: string) => `CONTRACT#${id}`;
+export const contractKey = (id: string) => ({ PK: contractPk(id), SK: CONTRACT_SK });
+export const contractHistoryKey = (contractId: string, entryId: string) => ({ PK: contractPk(contractId), SK: `H#${entryId}` });
+export const contractPlanKey = (contractId: string) => ({ PK: contractPk(contractId), SK: 'PLAN' });
+export const instalmentKey = (contractId: string, no: number) => ({ PK: contractPk(contractId), SK: `I#${String(no).padStart(3, '0')}` });
+export const paymentKey = (contractId: string, paymentId: string) => ({ PK: contractPk(contractId), SK: `P#${paymentId}` });
+export const CONTRACT_PREFIX = { history: 'H#', instalment: 'I#', payment: 'P#' } as const;
+export const contractOwnerPk = (ownerId: string) => `CONTRACTO#${ownerId}`;
+export const contractOwnerKeys = (c: { id: string; ownerId: string; status: string; endDate: string }) => ({ GSI1PK: contractOwnerPk(c.ownerId), GSI1SK: `${c.status}#${c.endDate}#${c.id}` });
+export const contractStatusPk = (status: string) => `CONTRACTS#${status}`;
+export const contractStatusKeys = (c: { id: string; status: string; endDate: string }) => ({ GSI2PK: contractStatusPk(c.status), GSI2SK: `${c.endDate}#${c.id}` });
+export const collectionsOwnerPk = (ownerId: string) => `COLLO#${ownerId}`;
+export const COLLECTIONS_DUE_PK = 'COLLDUE';
+export const instalmentDueKeys = (ownerId: string, contractId: string, no: number, dueDate: string) => ({
+  GSI1PK: COLLECTIONS_DUE_PK,
+  GSI1SK: `${dueDate}#${contractId}#${String(no).padStart(3, '0')}`,
+  GSI2PK: collectionsOwnerPk(ownerId),
+  GSI2SK: `${dueDate}#${contractId}#${String(no).padStart(3, '0')}`,
+});
+
+export const QUOTE_SEQ_KEY = { PK: 'SEQ#quote', SK: 'SEQ' } as const;
+export const CONTRACT_SEQ_KEY = { PK: 'SEQ#contract', SK: 'SEQ' } as const;
+
+/** Pipeline counters: snapshot and per-day items over PIPE_STATS_SHARDS shards; receivables per rep by due date. */
+export const PIPE_STATS_SHARDS = 4;
+export const PIPE_STATS_PK = 'PIPESTATS';
+export const pipeSnapshotKey = (shard: number) => ({ PK: PIPE_STATS_PK, SK: `CUR#${shard}` });
+export const PIPE_SNAPSHOT_PREFIX = 'CUR#';
+export const pipeDayKey = (day: string, shard: number) => ({ PK: PIPE_STATS_PK, SK: `D#${day}#${shard}` });
+export const pipeDayRange = (fromDay: string, toDay: string) => ({ from: `D#${fromDay}#`, to: `D#${toDay}#~` });
+export const RECEIVABLES_PK = 'PIPERCV';
+export const receivablesKey = (repId: string) => ({ PK: RECEIVABLES_PK, SK: `R#${repId}` });
+
+// ---- Journeys (issue 6): definitions and versions, the trigger index, stats, enrollments, memberships, webhook secrets
+
+/**
+ * A journey's partition holds the journey (`JOURNEY`), its immutable versions (`V#<6 digits>`) and
+ * its stats counters (`STATS#<shard>`, JOURNEY_STATS_SHARDS, read by one Query); journeys are
+ * listed on GSI1 `JOURNEYS`. The trigger index lists the live journeys per trigger (`JTRG#<event
+ * type or date>` / journey id), so an event finds its journeys with one Query. An enrollment's
+ * partition holds it (`ENR`) and its history (`H#<6 digits>`); it is listed per journey on GSI1
+ * (JOURNEY_ENROLLMENT_SHARDS partitions, merged by id) and per customer on GSI2. The membership
+ * item of a journey and customer carries the active enrollment and the last entry (re-entry rules).
+ */
+export const JOURNEY_STATS_SHARDS = 4;
+export const JOURNEY_ENROLLMENT_SHARDS = 4;
+const seq6 = (n: number) => String(n).padStart(6, '0');
+export const journeyPk = (id: string) => `JRN#${id}`;
+export const journeyKey = (id: string) => ({ PK: journeyPk(id), SK: 'JOURNEY' });
+export const JOURNEYS_PK = 'JOURNEYS';
+export const journeyListKeys = (id: string) => ({ GSI1PK: JOURNEYS_PK, GSI1SK: id });
+export const JOURNEY_VERSION_PREFIX = 'V#';
+export const journeyVersionKey = (id: string, n: number) => ({ PK: journeyPk(id), SK: `${JOURNEY_VERSION_PREFIX}${seq6(n)}` });
+export const JOURNEY_STATS_PREFIX = 'STATS#';
+export const journeyStatsKey = (id: string, shard: number) => ({ PK: journeyPk(id), SK: `${JOURNEY_STATS_PREFIX}${shard}` });
+export const journeyTriggerPk = (trigger: string) => `JTRG#${trigger}`;
+export const journeyTriggerKey = (trigger: string, journeyId: string) => ({ PK: journeyTriggerPk(trigger), SK: journeyId });
+export const enrollmentPk = (id: string) => `ENR#${id}`;
+export const enrollmentKey = (id: string) => ({ PK: enrollmentPk(id), SK: 'ENR' });
+export const ENROLLMENT_HISTORY_PREFIX = 'H#';
+export const enrollmentHistoryKey = (id: string, seq: number) => ({ PK: enrollmentPk(id), SK: `${ENROLLMENT_HISTORY_PREFIX}${seq6(seq)}` });
+export const journeyEnrollmentsPk = (journeyId: string, shard: number) => `JRNE#${journeyId}#${shard}`;
+export const customerEnrollmentsPk = (customerId: string) => `JRNC#${customerId}`;
+export const enrollmentListKeys = (journeyId: string, customerId: string, id: string) => ({
+  GSI1PK: journeyEnrollmentsPk(journeyId, shardOf(id, JOURNEY_ENROLLMENT_SHARDS)),
+  GSI1SK: id,
+  GSI2PK: customerEnrollmentsPk(customerId),
+  GSI2SK: id,
+});
+export const journeyMemberKey = (journeyId: string, customerId: string) => ({ PK: `JRNM#${journeyId}#${customerId}`, SK: 'JRNM' });
+export const JOURNEY_SECRETS_PK = 'JSECRET';
+export const journeySecretKey = (name: string) => ({ PK: JOURNEY_SECRETS_PK, SK: name });
+
+// ---- PII encryption (issue 7): the wrapped KMS data key of the profiles' personal fields.
+export const PII_KEYRING_KEY = { PK: 'KEYRING#pii', SK: 'v1' } as const;
+
+// ---- Users and integration clients (issue 7): staff users by sub, their e-mail claim, machine-client grants.
+/** A user (by the `sub` of their token); GSI1 lists the users of a status, GSI2 all users, both oldest first. */
+export const userKey = (sub: string) => ({ PK: `USER#${sub}`, SK: 'USER' });
+export const userStatusPk = (status: string) => `USERS#${status}`;
+export const USERS_ALL_PK = 'USERS';
+export const userListKeys = (u: { id: string; status: string; createdAt: string }) => ({
+  GSI1PK: userStatusPk(u.status),
+  GSI1SK: `${u.createdAt}#${u.id}`,
+  GSI2PK: USERS_ALL_PK,
+  GSI2SK: `${u.createdAt}#${u.id}`,
+});
+/** One user per e-mail: a claim keyed by the keyed hash of the normalized address (no address in a key). */
+export const userEmailKey = (emailHash: string) => ({ PK: `USEREMAIL#${emailHash}`, SK: 'USEREMAIL' });
+/** An integration client's grant; listed on GSI1 by client id. */
+export const integrationClientKey = (clientId: string) => ({ PK: `ICLIENT#${clientId}`, SK: 'GRANT' });
+export const INTEGRATION_CLIENTS_PK = 'ICLIENTS';
+export const integrationClientListKeys = (clientId: string) => ({ GSI1PK: INTEGRATION_CLIENTS_PK, GSI1SK: clientId });
+// Per-client throttling (issue 7): one counter per machine client per one-minute window, removed by the table's TTL.
+/** The rate counters' key prefix: the AWS grant that lets read-only HTTP functions count is limited to these partitions (dynamodb:LeadingKeys). */
+export const RATE_COUNTER_PREFIX = 'RATE#';
+export const rateCounterKey = (clientId: string, windowStart: string) => ({ PK: `${RATE_COUNTER_PREFIX}${clientId}`, SK: `W#${windowStart}` });
+export const isRateCounterPk = (pk: unknown): boolean => typeof pk === 'string' && pk.startsWith(RATE_COUNTER_PREFIX);
+
+// ---- Data-subject requests (issue 7): one item each; open ones listed by deadline, all by receipt.
+export const privacyRequestItemKey = (id: string) => ({ PK: `DSR#${id}`, SK: 'DSR' });
+export const privacyListKeys = (status: string, dueAt: string, id: string) => ({ GSI1PK: privacyListPk(status), GSI1SK: `${dueAt}#${id}` });
+export const privacyListPk = (status: string) => `DSRS#${status}`;
+/** Replay copies of API answers that carry a customer (Idempotency-Key records), found by the customer for an erasure. */
+export const idempotencyCustomerKeys = (customerId: string) => ({ GSI1PK: `IDEMC#${customerId}`, GSI1SK: 'IDEM' });
+export const idempotencyCustomerPk = (customerId: string) => `IDEMC#${customerId}`;
+
+// ---- Leads as personal data (issue 7 × issue 8): refs that find a person's leads for an export or an erasure.
+/**
+ * A lead's refs, in its partition: `REF#email` / `REF#phone` (GSI1 `LEADREF#email|phone#<keyed hash>`,
+ * every lead with that contact, duplicates and merged ones included) and `REF#account` /
+ * `REF#contact` (GSI1 `LEADREF#customer#<customer id>`, the customers a conversion linked), and
+ * `REF#merged` (GSI1 `LEADREF#lead#<survivor id>`, the duplicates merged into a lead).
+ */
+export type LeadRefSlot = 'email' | 'phone' | 'account' | 'contact' | 'merged';
+export const leadRefKey = (leadId: string, slot: LeadRefSlot) => ({ PK: leadPk(leadId), SK: `REF#${slot}` });
+export const leadRefPk = (kind: 'email' | 'phone' | 'customer' | 'lead', value: string) => `LEADREF#${kind}#${value}`;
+export const leadRefIndexKeys = (kind: 'email' | 'phone' | 'customer' | 'lead', value: string, leadId: string) => ({ GSI1PK: leadRefPk(kind, value), GSI1SK: leadId });
+
+// ---- Campaigns (issue 6): campaigns, their run, recipients and counters; coupon pools and codes.
+/**
+ * A campaign's partition holds the campaign (`CAMPAIGN`), its run (`RUN`: waves, jobs) and its pace
+ * (`PACE`, the send-rate slot); campaigns are listed by status on GSI1 and all together on GSI2.
+ * Recipients are one item per customer (`CMPR#<campaign>#<shard>` / customer id, the shard of the
+ * customer as in segment membership), listed by state on GSI1 and, outside the main wave, by wave
+ * on GSI2; counters live in `CMPC#<campaign>` (one item per fan-out part and per conversion shard).
+ */
+export const CAMPAIGN_SHARDS = 16;
+const CAMPAIGN = 'CMP#';
+export const campaignPk = (id: string) => `${CAMPAIGN}${id}`;
+export const campaignKey = (id: string) => ({ PK: campaignPk(id), SK: 'CAMPAIGN' });
+export const campaignRunKey = (id: string) => ({ PK: campaignPk(id), SK: 'RUN' });
+export const campaignPaceKey = (id: string) => ({ PK: campaignPk(id), SK: 'PACE' });
+export const campaignStatusPk = (status: string) => `CMPS#${status}`;
+export const CAMPAIGNS_ALL_PK = 'CMPS';
+export const campaignListKeys = (id: string, status: string) => ({ GSI1PK: campaignStatusPk(status), GSI1SK: id, GSI2PK: CAMPAIGNS_ALL_PK, GSI2SK: id });
+export const campaignCountersPk = (id: string) => `CMPC#${id}`;
+export const campaignCounterKey = (id: string, slot: string) => ({ PK: campaignCountersPk(id), SK: slot });
+export const recipientShard = (customerId: string) => shardOf(customerId, CAMPAIGN_SHARDS);
+export const recipientPk = (campaignId: string, shard: number) => `CMPR#${campaignId}#${shard}`;
+export const recipientKey = (campaignId: string, customerId: string) => ({ PK: recipientPk(campaignId, recipientShard(customerId)), SK: customerId });
+export const recipientStatePk = (campaignId: string, state: string, shard: number) => `CMPRS#${campaignId}#${state}#${shard}`;
+export const recipientStateKeys = (campaignId: string, state: string, customerId: string) => ({ GSI1PK: recipientStatePk(campaignId, state, recipientShard(customerId)), GSI1SK: customerId });
+export const recipientWavePk = (campaignId: string, wave: string, shard: number) => `CMPW#${campaignId}#${wave}#${shard}`;
+export const recipientWaveKeys = (campaignId: string, wave: string, customerId: string) => ({ GSI2PK: recipientWavePk(campaignId, wave, recipientShard(customerId)), GSI2SK: customerId });
+/** The last campaign message a customer was sent (the "no other campaign in N days" exclusion). */
+export const lastCampaignMessageKey = (customerId: string) => ({ PK: `CMPLAST#${customerId}`, SK: 'LAST' });
+/** A coupon pool (`POOL`) with its counter shards (`CNT#nn`: uploaded, assigned); pools listed on GSI1. */
+export const COUPON_SHARDS = 16;
+export const couponPoolPk = (id: string) => `CPN#${id}`;
+export const couponPoolKey = (id: string) => ({ PK: couponPoolPk(id), SK: 'POOL' });
+export const COUPON_COUNTER_PREFIX = 'CNT#';
+export const couponCounterKey = (poolId: string, shard: number) => ({ PK: couponPoolPk(poolId), SK: `${COUPON_COUNTER_PREFIX}${String(shard).padStart(2, '0')}` });
+export const COUPON_POOLS_PK = 'CPNS';
+export const couponPoolListKeys = (id: string) => ({ GSI1PK: COUPON_POOLS_PK, GSI1SK: id });
+/** A code is its own item (unique in its pool); while unassigned it is listed on GSI1 by shard. */
+export const couponCodeKey = (poolId: string, code: string) => ({ PK: `CPNC#${poolId}#${code}`, SK: 'CODE' });
+export const couponAvailablePk = (poolId: string, shard: number) => `CPNA#${poolId}#${shard}`;
+export const couponAvailableKeys = (poolId: string, code: string) => ({ GSI1PK: couponAvailablePk(poolId, shardOf(code, COUPON_SHARDS)), GSI1SK: code });
+
+// ---- Analytics (issue 9): rollups kept from the event stream, facts per order and checkout, the event log, the full pass's series, runs, costs
+/**
+ * Rollups: counters per metric family, dimension (`all`, `store`, `channel`, ...) and UTC day,
+ * spread over ROLLUP_SHARDS items by the thing counted, so a busy day is not one hot item. A period
+ * of one family and dimension is one Query: `RU#<family>#<dim>` / `<day>#<value>#<shard>`.
+ * Dimension values are URI-encoded (no `#` inside a key part).
+ */
+export const ROLLUP_SHARDS = 4;
+export const rollupPk = (family: string, dim: string) => `RU#${family}#${dim}`;
+export const rollupKey = (family: string, dim: string, day: string, value: string, shard: number) => ({ PK: rollupPk(family, dim), SK: `${day}#${encodeURIComponent(value)}#${shard}` });
+export const rollupRange = (fromDay: string, toDay: string) => ({ from: `${fromDay}#`, to: `${toDay}#~` });
+/** The day and dimension value of a rollup item's sort key. */
+export function rollupSkParts(sk: string): { day: string; value: string } {
+  const [day = '', value = ''] = sk.split('#');
+  return { day, value: decodeURIComponent(value) };
+}
+/** What an order or checkout last contributed to the rollups (its facts and version): the next change moves the counters from it. */
+export const rollupFactKey = (kind: 'order' | 'checkout', platform: string, store: string, id: string) => ({ PK: `RUF#${kind}#${platform}#${store}#${id}`, SK: 'RUF' });
+/**
+ * The analytics event log: each event the analytics consumers took, once (its put is the
+ * exactly-once guard of its counters), by the UTC day it arrived, over EVENT_LOG_SHARDS partitions;
+ * the lake export writes a day's events from one Query per shard. Kept EVENT_LOG_DAYS.
+ */
+export const EVENT_LOG_SHARDS = 8;
+export const eventLogPk = (day: string, shard: number) => `ANE#${day}#${shard}`;
+export const eventLogKey = (day: string, eventId: string) => ({ PK: eventLogPk(day, shardOf(eventId, EVENT_LOG_SHARDS)), SK: eventId });
+/** A marker that an event was counted, kept as long as SQS could redeliver it (a DLQ replay included). */
+export const rollupMarkerKey = (eventId: string) => ({ PK: `RUM#${eventId}`, SK: 'RUM' });
+/**
+ * The full pass's series, rewritten by each snapshot run: per granularity (`d`, `w`, `m`) and
+ * slice (`all`, `store:<v>`, `channel:<v>`), one item per bucket (`ANS#<gran>#<slice>` / bucket
+ * start); the state of the customer base per snapshot day; the retention cohorts per first-order month.
+ */
+export const seriesPk = (gran: 'd' | 'w' | 'm', slice: string) => `ANS#${gran}#${encodeURIComponent(slice)}`;
+export const seriesKey = (gran: 'd' | 'w' | 'm', slice: string, bucket: string) => ({ PK: seriesPk(gran, slice), SK: bucket });
+export const SNAPSHOT_STATE_PK = 'ANS#state';
+export const snapshotStateKey = (day: string) => ({ PK: SNAPSHOT_STATE_PK, SK: day });
+export const COHORTS_PK = 'ANS#cohort';
+export const cohortKey = (month: string) => ({ PK: COHORTS_PK, SK: month });
+/** The slices of the last snapshot (which store and channel series exist). */
+export const SNAPSHOT_INDEX_KEY = { PK: 'ANS#index', SK: 'INDEX' } as const;
+/** Snapshot and export runs: one item each, listed newest first on GSI1. */
+export const analyticsRunKey = (id: string) => ({ PK: `ANR#${id}`, SK: 'RUN' });
+export const ANALYTICS_RUNS_PK = 'ANRS';
+export const analyticsRunListKeys = (startedAt: string, id: string) => ({ GSI1PK: ANALYTICS_RUNS_PK, GSI1SK: `${startedAt}#${id}` });
+/** The days of events the lake has (the export's checkpoint). */
+export const LAKE_CHECKPOINT_KEY = { PK: 'ANCFG', SK: 'LAKE' } as const;
+/** Marketing costs entered per month (acquisition spend per channel, journey costs): one partition. */
+export const COSTS_PK = 'ANCOST';
+export const costsKey = (month: string) => ({ PK: COSTS_PK, SK: month });
+/** Object keys of the analytics lake (Hive-style `dt=` partitions Athena reads). */
+export const LAKE_PREFIX = 'analytics/';
+export const lakeObjectKey = (table: 'customers' | 'orders' | 'events', day: string, part: number) => `${LAKE_PREFIX}${table}/dt=${day}/part-${String(part).padStart(5, '0')}.json.gz`;

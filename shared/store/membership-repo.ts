@@ -8,6 +8,7 @@ import type { Db } from './client';
 import { customerFromItem } from './customer-items';
 import { customerPk, SEGMENT_SHARDS, segmentMembersPk, segmentRefKeys, SK, stripKeys } from './keys';
 import { outboxPut } from './outbox';
+import { segmentShardPage } from './segment-members';
 import { transactWrite, type TransactItem } from './transact';
 
 export const STATE_ENTITY = 'customer-state';
@@ -107,22 +108,10 @@ export class MembershipRepo {
 
   /** Members of a segment, by customer id, merged over the shards; the cursor is the last id. */
   async members(segmentId: string, limit: number, after?: string): Promise<{ items: string[]; cursor?: string }> {
-    const pages = await Promise.all(
-      Array.from({ length: SEGMENT_SHARDS }, (_, shard) =>
-        this.db.doc.send(
-          new QueryCommand({
-            TableName: this.db.tableName,
-            IndexName: 'GSI1',
-            KeyConditionExpression: after ? 'GSI1PK = :pk AND GSI1SK > :after' : 'GSI1PK = :pk',
-            ExpressionAttributeValues: { ':pk': segmentMembersPk(segmentId, shard), ...(after ? { ':after': after } : {}) },
-            Limit: limit,
-          }),
-        ),
-      ),
-    );
-    const all = pages.flatMap((p) => (p.Items ?? []).map((i) => i.customerId as string)).sort();
+    const pages = await Promise.all(Array.from({ length: SEGMENT_SHARDS }, (_, shard) => segmentShardPage(this.db, segmentId, shard, after, limit)));
+    const all = pages.flatMap((p) => p.ids).sort();
     const items = all.slice(0, limit);
-    const more = all.length > limit || pages.some((p) => p.LastEvaluatedKey);
+    const more = all.length > limit || pages.some((p) => p.more);
     return { items, ...(more && items.length ? { cursor: items[items.length - 1]! } : {}) };
   }
 

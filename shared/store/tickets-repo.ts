@@ -18,6 +18,8 @@ import {
   ticketPk,
   ticketQueuePk,
   ticketRefKey,
+  ticketLinkKey,
+  ticketLinkPrefix,
   ticketStatusKeys,
   ticketStatusPk,
   timelineSk,
@@ -74,12 +76,21 @@ export interface Page<T> {
   cursor?: string;
 }
 
-/** A list to read: tickets of one status (all agents), of one agent, or of a group's unassigned queue. */
-export type TicketList = { by: 'status'; status: TicketStatus } | { by: 'agent'; agentId: string; status?: TicketStatus | 'unsolved' } | { by: 'queue'; groupId?: string; status?: TicketStatus | 'unsolved' };
+/**
+ * A list to read: tickets of one status (all agents), of one agent, of a group's unassigned queue,
+ * or an agent's workspace of one status (their own tickets and their groups' unassigned queues).
+ */
+export type TicketList =
+  | { by: 'status'; status: TicketStatus }
+  | { by: 'agent'; agentId: string; status?: TicketStatus | 'unsolved' }
+  | { by: 'queue'; groupId?: string; status?: TicketStatus | 'unsolved' }
+  | { by: 'workspace'; agentId: string; groupIds: readonly string[]; status: TicketStatus };
 
 export function ticketItem(t: Ticket): Record<string, unknown> {
   return { ...ticketKey(t.id), entity: TICKET_ENTITY, ...t, ...ticketStatusKeys(t.status, t.id), ...ticketOwnerKeys(t) };
 }
+
+export const TICKET_LINK_ENTITY = 'ticket-link';
 
 export const ticketFromItem = (item: Record<string, unknown>): Ticket => stripKeys<Ticket>(item);
 
@@ -119,8 +130,13 @@ export class TicketsRepo {
   /** The ref in the customer's partition: kept up to date while the ticket is not closed. */
   refItems(before: Ticket | undefined, after: Ticket): TransactItem[] {
     const items: TransactItem[] = [];
-    if (before?.customerId && before.customerId !== after.customerId) items.push({ Delete: { TableName: this.table, Key: ticketRefKey(before.customerId, before.id) } });
+    if (before?.customerId && before.customerId !== after.customerId) {
+      items.push({ Delete: { TableName: this.table, Key: ticketRefKey(before.customerId, before.id) } });
+      items.push({ Delete: { TableName: this.table, Key: ticketLinkKey(before.customerId, before.id) } });
+    }
     if (!after.customerId) return items;
+    // Every ticket of the customer, closed ones too (data-subject export and erasure find them here).
+    if (before?.customerId !== after.customerId) items.push({ Put: { TableName: this.table, Item: { ...ticketLinkKey(after.customerId, after.id), entity: TICKET_LINK_ENTITY, ticketId: after.id } } });
     if (after.status === 'closed') {
       if (before && before.status !== 'closed' && before.customerId === after.customerId) items.push({ Delete: { TableName: this.table, Key: ticketRefKey(after.customerId, after.id) } });
       return items;
@@ -212,6 +228,25 @@ export class TicketsRepo {
     return this.children<Attachment>(ticketId, TICKET_PREFIX.attachment, limit, cursor);
   }
 
+  /** Every ticket ever linked to the customer, closed ones too. */
+  async allOf(customerId: string): Promise<string[]> {
+    const out: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.db.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+          ExpressionAttributeValues: { ':pk': customerPk(customerId), ':p': ticketLinkPrefix },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      out.push(...(res.Items ?? []).map((i) => i.ticketId as string));
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
   /** The open ticket refs in a customer's partition (merges move them with the partition). */
   async refsOf(customerId: string): Promise<string[]> {
     const out: string[] = [];
@@ -237,6 +272,7 @@ export class TicketsRepo {
    */
   async list(list: TicketList, limit: number, cursor?: string): Promise<Page<Ticket>> {
     if (list.by === 'status') return this.listByStatus(list.status, limit, cursor);
+    if (list.by === 'workspace') return this.listWorkspace(list, limit, cursor);
     const pk = list.by === 'agent' ? ticketAgentPk(list.agentId) : ticketQueuePk(list.groupId);
     const start = decodeCursor(cursor, { GSI2PK: pk }, ['PK', 'SK', 'GSI2PK', 'GSI2SK']);
     const one = list.status && list.status !== 'unsolved' ? list.status : undefined;
@@ -258,6 +294,42 @@ export class TicketsRepo {
     );
     const next = encodeCursor(res.LastEvaluatedKey);
     return { items: (res.Items ?? []).map(ticketFromItem), ...(next ? { cursor: next } : {}) };
+  }
+
+  /**
+   * An agent's workspace of one status: their own tickets (`TKTA#<agent>`) and each of their groups'
+   * unassigned queues (`TKTQ#<group>`), one GSI2 Query per partition in parallel, merged by id
+   * (newest first). A ticket is in exactly one of these partitions, so nothing repeats. The cursor
+   * is the last id shown; each next page reads every partition below it.
+   */
+  private async listWorkspace(list: { agentId: string; groupIds: readonly string[]; status: TicketStatus }, limit: number, cursor?: string): Promise<Page<Ticket>> {
+    const name = `workspace:${list.status}`;
+    const after = decodeCursor(cursor, { list: name }, ['list', 'after'])?.after;
+    const prefix = `${list.status}#`;
+    const pks = [ticketAgentPk(list.agentId), ...[...new Set(list.groupIds)].map((g) => ticketQueuePk(g))];
+    const parts = await Promise.all(
+      pks.map((pk) =>
+        this.db.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: 'GSI2',
+            // BETWEEN is inclusive: the cursor's own ticket is read again (hence limit + 1) and dropped.
+            KeyConditionExpression: after ? 'GSI2PK = :pk AND GSI2SK BETWEEN :lo AND :hi' : 'GSI2PK = :pk AND begins_with(GSI2SK, :lo)',
+            ExpressionAttributeValues: { ':pk': pk, ':lo': prefix, ...(after ? { ':hi': `${prefix}${after}` } : {}) },
+            ScanIndexForward: false,
+            Limit: after ? limit + 1 : limit,
+          }),
+        ),
+      ),
+    );
+    const all = parts
+      .flatMap((r) => (r.Items ?? []).map(ticketFromItem))
+      .filter((t) => t.id !== after)
+      .sort((a, b) => (a.id < b.id ? 1 : -1));
+    const items = all.slice(0, limit);
+    const more = all.length > limit || parts.some((r) => r.LastEvaluatedKey);
+    const last = items[items.length - 1];
+    return { items, ...(more && last ? { cursor: encodeCursor({ list: name, after: last.id }) } : {}) };
   }
 
   private async listByStatus(status: TicketStatus, limit: number, cursor?: string): Promise<Page<Ticket>> {

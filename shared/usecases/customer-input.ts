@@ -4,6 +4,7 @@ import { validateLimits, type Customer, type CustomerInput, type CustomerPatch }
 import { ValidationError, type FieldIssue } from '../domain/errors';
 import { normalizeEmail, normalizePhone } from '../domain/identity';
 import { maskCustomer } from '../domain/masking';
+import { visiblePii } from '../domain/roles';
 import type { Principal } from '../http/principal';
 
 /** Normalizes identities in API input (email lower-case, phone E.164), naming each bad field. */
@@ -38,7 +39,7 @@ export function assertLimits(c: Customer): void {
   if (issues.length) throw new ValidationError(issues);
 }
 
-/** What a caller sees of a profile: PII masked unless their role may read it. */
+/** What a caller sees of a profile: each personal field masked unless one of their roles sees it (visiblePii). */
 export function present(c: Customer, principal: Principal): Customer {
-  return principal.can('pii:read') ? c : maskCustomer(c);
+  return maskCustomer(c, visiblePii(principal.roles));
 }

@@ -3,6 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import { routeKey } from '../../shared/api/contract';
 import { ROLES } from '../../shared/domain/roles';
+// Machine clients and per-client throttling (issue 7)
+import { routeCountsClients } from '../../shared/domain/rate-limit';
 import { OUTBOX_ENTITY } from '../../shared/store/outbox';
 import { TABLE_DEFINITION } from '../../shared/store/table';
 import { pascal } from '../../infra/stacks/stateless-stack';
@@ -79,7 +81,8 @@ describe('HTTP API', () => {
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
         Issuer: { 'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { 'Fn::ImportValue': Match.stringLikeRegexp('Users') }]] },
-        Audience: [{ 'Fn::ImportValue': Match.stringLikeRegexp('AppClient') }],
+        // People's app client, then the machine clients (issue 7: default one, `integrations`).
+        Audience: [{ 'Fn::ImportValue': Match.stringLikeRegexp('AppClient') }, { 'Fn::ImportValue': Match.stringLikeRegexp('MachineIntegrations') }],
       },
     });
   });
@@ -130,8 +133,11 @@ describe('functions', () => {
   test.each(WIRING.map((s) => [s.name, s] as const))('%s gets only the table access its spec declares', (_, spec) => {
     const actions = roleActions(spec);
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'secretsmanager:GetSecretValue']));
-    if (spec.table === 'read') for (const a of WRITE_ACTIONS) expect(actions).not.toContain(a);
-    else expect(actions).toEqual(expect.arrayContaining(WRITE_ACTIONS));
+    // Per-client throttling (issue 7): a read-only function a machine client reaches may also UpdateItem its RATE# counters (test/infra/machine-clients.test.ts).
+    const counts = !!spec.http && routeCountsClients(spec.http.permission);
+    if (spec.table === 'read') {
+      for (const a of WRITE_ACTIONS) if (!(counts && a === 'dynamodb:UpdateItem')) expect(actions).not.toContain(a);
+    } else expect(actions).toEqual(expect.arrayContaining(WRITE_ACTIONS));
   });
 
   test('only specs that publish may put events on the bus', () => {
@@ -197,7 +203,9 @@ describe('event delivery', () => {
 
   test.each(WIRING.filter((s) => s.schedule).map((s) => [s.name, s] as const))('%s runs on its schedule with retries and a DLQ', (_, spec) => {
     stateless.hasResourceProperties('AWS::Events::Rule', {
-      ScheduleExpression: Schedule.rate(Duration.minutes(spec.schedule!.everyMinutes)).expressionString,
+      ScheduleExpression: spec.schedule!.atUtc
+        ? `cron(${Number(spec.schedule!.atUtc.slice(3))} ${Number(spec.schedule!.atUtc.slice(0, 2))} * * ? *)`
+        : Schedule.rate(Duration.minutes(spec.schedule!.everyMinutes)).expressionString,
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId(spec), 'Arn'] }, DeadLetterConfig: Match.anyValue(), RetryPolicy: { MaximumRetryAttempts: 2 } })],
     });
   });

@@ -93,8 +93,11 @@ describe('transfer bucket', () => {
 describe('access to the transfer bucket', () => {
   const withBlobs = WIRING.filter((s) => s.blobs);
 
-  test('is declared by the import, export and ticket attachment functions only', () => {
+  test('is declared by the import, export, ticket attachment and data-subject request functions only', () => {
     expect(withBlobs.map((s) => `${s.name}:${s.blobs!.prefix}:${s.blobs!.access}`).sort()).toEqual([
+      // Analytics (issue 9): the lake export writes analytics/ (scheduled, and runs asked for through the API).
+      'analytics-export:analytics:write',
+      'analytics-runs:analytics:write',
       'attachments-complete:attachments:read',
       'attachments-create:attachments:write',
       'attachments-get:attachments:read',
@@ -103,6 +106,8 @@ describe('access to the transfer bucket', () => {
       'import:imports:read',
       'imports-create:imports:write',
       'imports-start:imports:read',
+      'privacy-requests-get:exports:read',
+      'privacy:exports:write',
     ]);
   });
 

@@ -48,6 +48,15 @@ test('every spec has exactly one trigger', () => {
   }
 });
 
+test('a daily schedule at a fixed time is HH:MM UTC, once a day', () => {
+  const fixed = WIRING.filter((s) => s.schedule?.atUtc);
+  expect(fixed.map((s) => s.name).sort()).toEqual(['analytics-export', 'analytics-snapshot']);
+  for (const s of fixed) {
+    expect(s.schedule!.atUtc).toMatch(/^([01]\d|2[0-3]):[0-5]\d$/);
+    expect(s.schedule!.everyMinutes).toBe(1440);
+  }
+});
+
 test('every HTTP route key is unique', () => {
   const keys = WIRING.flatMap((s) => (s.http ? [routeKey(s.http)] : []));
   expect(keys.length).toBeGreaterThan(0);

@@ -1,3 +1,4 @@
+import { QUEUE_NAMES } from '../../shared/runtime/message-queue';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { routeKey } from '../../shared/api/contract';
 import { queueUrlEnv } from '../../shared/runtime/message-queue';
@@ -46,8 +47,11 @@ function queueId(name: string): string {
 }
 
 describe('work queues', () => {
-  test('the wiring has the ingest, import, export, timers and jobs queues, each consumed by its worker', () => {
-    expect(queueFunctions().map((s) => [s.name, s.queue.name])).toEqual([
+  test('every work queue of QUEUE_NAMES is consumed by exactly one worker', () => {
+    const consumed = queueFunctions().map((s) => s.queue.name);
+    expect([...consumed].sort()).toEqual([...QUEUE_NAMES].sort());
+    expect(new Set(consumed).size).toBe(consumed.length);
+    expect(queueFunctions().filter((s) => ['ingest', 'import', 'export', 'timers', 'jobs'].includes(s.queue.name)).map((s) => [s.name, s.queue.name])).toEqual([
       ['ingest', 'ingest'],
       ['import', 'import'],
       ['export', 'export'],

@@ -1,8 +1,9 @@
 import { recordComplaintStep as contract } from '../../../shared/api/tickets';
 import { httpHandler } from '../../../shared/http/handler';
 import { complaintStep, presentTicket } from '../../../shared/usecases/service/tickets';
+import { ticketCtxOf } from '../../../shared/usecases/service/visibility';
 
 export const handler = httpHandler(contract, async ({ params, body, deps, principal, correlationId }) => {
-  const t = await complaintStep({ deps, correlationId, actorId: principal.sub }, params.id, body);
+  const t = await complaintStep(await ticketCtxOf({ deps, correlationId, principal }), params.id, body);
   return { body: presentTicket(t, deps.clock.now().getTime()) };
 });

@@ -119,6 +119,9 @@ const SHOWN: Record<JobKind, readonly (keyof JobCounters)[]> = {
   rescore: ['scanned', 'customers', 'changed', 'failed'],
   'bulk-tags': ['processed', 'changed', 'failed'],
   'segment-cleanup': ['processed'],
+  // Campaigns (issue 6): members read and recipients written; recipients seen, sent and failed.
+  'campaign-fanout': ['processed', 'changed'],
+  'campaign-deliver': ['processed', 'changed', 'failed'],
 };
 
 /** A bulk job's search target names a person (e-mail, phone, name): masked for callers without pii:read, as profiles are. */

@@ -5,6 +5,10 @@ import { backfillStep, onBackfillEnded } from '../segmentation/backfill';
 import { bulkTagsStep } from '../segmentation/bulk-tags';
 import { segmentCleanupStep } from '../segmentation/segments';
 import { completeIfDone, isCurrent, supersede, type StepOptions, type StepResult } from './jobs';
+// Campaigns (issue 6): the fan-out of a campaign's audience and the delivery of its waves.
+import { deliveryStep } from '../campaigns/delivery';
+import { fanoutStep, onFanoutEnded } from '../campaigns/fanout';
+import { onDeliveryEnded } from '../campaigns/waves';
 
 /**
  * Every job kind and how a step of one of its parts runs. A step starts at the part's checkpoint,
@@ -21,6 +25,9 @@ export const JOB_RUNNERS: Record<JobKind, JobKindRunner> = {
   rescore: { step: backfillStep },
   'bulk-tags': { step: bulkTagsStep },
   'segment-cleanup': { step: segmentCleanupStep },
+  // Campaigns (issue 6)
+  'campaign-fanout': { step: fanoutStep, ended: onFanoutEnded },
+  'campaign-deliver': { step: deliveryStep, ended: onDeliveryEnded },
 };
 
 /** Runs one step of one part of a job (the jobs worker's unit of work). */

@@ -3,6 +3,7 @@ import { MAX_GROUP_MEMBERS, type Agent, type AssignmentMode, type Group } from '
 import { assertSettings, type ServiceSettings } from '../../domain/service/settings';
 import { assertPolicy, type PolicyInput, type SlaPolicy } from '../../domain/service/sla';
 import type { Ctx } from './common';
+import { forgetMembership } from './visibility';
 
 /**
  * Service-desk administration: the agent directory, groups (queues), SLA policies and the
@@ -81,6 +82,7 @@ export async function createGroup(ctx: Ctx, id: string, input: GroupInput): Prom
   const now = ctx.deps.clock.now().toISOString();
   const g: Group = { id, name: input.name, ...(input.managerId ? { managerId: input.managerId } : {}), members: input.members, assignment: input.assignment, active: input.active ?? true, createdAt: now, updatedAt: now, version: 1 };
   await ctx.deps.agents.putGroup(g, 0);
+  forgetMembership(ctx.deps.db);
   return g;
 }
 
@@ -101,6 +103,7 @@ export async function updateGroup(ctx: Ctx, id: string, input: GroupInput & { ve
     version: before.version + 1,
   };
   await ctx.deps.agents.putGroup(g, before.version);
+  forgetMembership(ctx.deps.db);
   return g;
 }
 

@@ -7,7 +7,7 @@ import { attachmentFileKey } from '../../store/keys';
 import type { Attachment } from '../../store/tickets-repo';
 import { transactWrite } from '../../store/transact';
 import { settingsOf, type Ctx } from './common';
-import { requireTicket } from './tickets';
+import { assertTicketVisible, requireTicket } from './tickets';
 
 /**
  * Ticket attachments. Files never pass through a function: creating an attachment checks the
@@ -29,7 +29,9 @@ export async function createAttachment(ctx: Ctx, blobs: BlobStore, ticketId: str
   return { attachment, upload };
 }
 
+/** The attachment of a ticket the caller sees (404 for either otherwise). */
 async function requireAttachment(ctx: Ctx, ticketId: string, attachmentId: string): Promise<Attachment> {
+  await assertTicketVisible(ctx, ticketId);
   const a = await ctx.deps.tickets.getAttachment(ticketId, attachmentId);
   if (!a) throw new NotFoundError('Attachment', attachmentId);
   return a;

@@ -4,10 +4,20 @@ import type { EventData, EventType } from '../../events/catalog';
 import { makeEvent } from '../../events/envelope';
 import { stableId } from '../../runtime/ports';
 import type { Notification, NotificationKind } from '../../store/notifications-repo';
-import type { Ctx } from '../customers';
+import type { TicketViewer } from '../../domain/service/visibility';
+import type { Ctx as BaseCtx } from '../customers';
 
 /** Small pieces every service-desk use case shares. */
-export type { Ctx };
+
+/**
+ * A service-desk use case's context. `viewer` is the HTTP caller's ticket visibility (issue 7;
+ * `ticketCtxOf` in ./visibility sets it on every ticket route): ticket reads and changes answer 404
+ * for a ticket it does not see. Without one — consumers, timers, webhooks — the system acts and
+ * sees every ticket.
+ */
+export interface Ctx extends BaseCtx {
+  viewer?: TicketViewer;
+}
 
 /** An event about a ticket, task or survey (its id is the subject). */
 export function svcEvent<T extends EventType>(ctx: Ctx, type: T, data: EventData<T>, at: string, subject: string) {

@@ -4,6 +4,7 @@ import { RuleViolation } from '../../domain/service/errors';
 import { attachSla, matchPolicy, reapplyPolicy, slaOnAgentReply, slaOnCustomerReply, slaOnStatus, slaView, snapshotOf, type SlaPolicySnapshot } from '../../domain/service/sla';
 import type { ServiceSettings } from '../../domain/service/settings';
 import { currentContribution, dayCounters, diffCounters } from '../../domain/service/stats';
+import { assertSeesTicket, seesTicket } from '../../domain/service/visibility';
 import type { Task } from '../../domain/service/tasks';
 import {
   assertComplaintStep,
@@ -81,10 +82,17 @@ export interface Change {
 
 // ---- reading
 
+/** The ticket, or 404 — also when the caller (`ctx.viewer`) may not see it (issue 7's visibility rule). */
 export async function requireTicket(ctx: Ctx, id: string): Promise<Ticket> {
   const t = await ctx.deps.tickets.get(id);
   if (!t) throw new NotFoundError('Ticket', id);
+  assertSeesTicket(ctx.viewer, t);
   return t;
+}
+
+/** 404 unless the caller sees the ticket, before a check that would tell something about it; free for the system and tickets:all. */
+export async function assertTicketVisible(ctx: Ctx, id: string): Promise<void> {
+  if (ctx.viewer && !ctx.viewer.all) await requireTicket(ctx, id);
 }
 
 /** What a client sees: the ticket with its SLA clocks as due times and breach state. */
@@ -320,7 +328,7 @@ export async function draftTicket(ctx: Ctx, input: NewTicket, settings: ServiceS
   const customer = input.customerId ? await liveCustomer(ctx, input.customerId) : undefined;
   if (input.followUpOf) {
     const prior = await deps.tickets.get(input.followUpOf);
-    if (!prior) throw ValidationError.field('followUpOf', `no ticket ${input.followUpOf}`);
+    if (!prior || (ctx.viewer && !seesTicket(ctx.viewer, prior))) throw ValidationError.field('followUpOf', `no ticket ${input.followUpOf}`);
   }
   const collaborators = unique(input.collaborators ?? []);
   if (collaborators.length) await assertCollaborators(ctx, collaborators);
@@ -521,6 +529,8 @@ export async function addComment(ctx: Ctx, id: string, input: CommentInput): Pro
   if (input.author === 'customer' && input.status) throw ValidationError.field('status', 'only an agent reply may set the status');
   if (input.author === 'customer' && !input.public) throw ValidationError.field('public', 'a customer reply is always public');
   const attachmentIds = unique(input.attachmentIds ?? []);
+  // What the attachments check answers would tell about a ticket the caller may not see.
+  if (attachmentIds.length) await assertTicketVisible(ctx, id);
   for (const [i, a] of attachmentIds.entries()) {
     const att = await ctx.deps.tickets.getAttachment(id, a);
     if (!att) throw ValidationError.field(`attachmentIds.${i}`, `no attachment ${a} on ticket ${id}`);

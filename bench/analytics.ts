@@ -1,0 +1,200 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ensureTable, LOCAL_CREDENTIALS } from '../infra/local/dynamodb-local';
+import { httpFunctions } from '../infra/wiring';
+import { orderCount, type RollupAdd } from '../shared/domain/analytics/rollups';
+import { addDays } from '../shared/domain/analytics/period';
+import type { StoredOrder } from '../shared/domain/orders';
+import { loadConfig } from '../shared/runtime/config';
+import { buildDeps, setDeps, type Deps } from '../shared/runtime/deps';
+import { createDocumentClient } from '../shared/store/client';
+import { customerPk, ROLLUP_SHARDS, shardOf, SK, timelineSk } from '../shared/store/keys';
+import { repoOf } from '../shared/store/repo-of';
+import { RollupsRepo } from '../shared/store/rollups-repo';
+import { runSnapshot } from '../shared/usecases/analytics/snapshot';
+import { median, round, type Result } from './lib';
+
+/**
+ * Issue 9's figures: a year of daily data (every day of a year with orders in two stores and three
+ * sales channels, profiles, checkouts, messages; the full pass's daily, weekly and monthly series),
+ * then the dashboard's calls through the real report handlers against DynamoDB Local — latency of a
+ * whole dashboard load and of the longest daily report, against a bare Query in the same minute, and
+ * the read units a load consumes (ConsumedCapacity). Done at two customer counts: the read units
+ * must not grow with the customers (the reports read rollups and series, never the customers).
+ * `CRM_BENCH_ANALYTICS_CUSTOMERS=500,2000` sets the counts (default 5000 and 20000: both with orders
+ * on every day in every store, channel and shard, where the items a report reads stop growing).
+ */
+const DAY_MS = 86_400_000;
+type Capacity = { CapacityUnits?: number };
+
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function batchPut(deps: Deps, items: Record<string, unknown>[]): Promise<void> {
+  for (let i = 0; i < items.length; i += 25) {
+    let req = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    while (req.length) {
+      const res = await deps.db.doc.send(new BatchWriteCommand({ RequestItems: { [deps.db.tableName]: req } }));
+      req = (res.UnprocessedItems?.[deps.db.tableName] ?? []) as typeof req;
+    }
+  }
+}
+
+/** A brand of `customers` profiles with a year of orders ending `today`, written as the store writes them, and its rollups. */
+async function fill(deps: Deps, customers: number, today: string): Promise<{ orders: number }> {
+  const r = rng(customers);
+  const start = Date.parse(`${addDays(today, -364)}T00:00:00Z`);
+  const items: Record<string, unknown>[] = [];
+  const adds = new Map<string, { add: RollupAdd; shardKey: string }>();
+  let orders = 0;
+  for (let c = 0; c < customers; c++) {
+    const id = `01BENCH${String(c).padStart(19, '0')}`;
+    const created = new Date(start + Math.floor(r() * 300) * DAY_MS).toISOString();
+    items.push({ PK: customerPk(id), SK: SK.profile, entity: 'customer', id, status: 'active', createdAt: created, updatedAt: created, sourceChannel: ['web', 'wechat', 'tmall'][c % 3], store: c % 3 ? 'flagship' : 'tmall', platformIds: [], tags: [], consent: {}, attributes: {}, version: 1 });
+    const n = 1 + Math.floor(r() * r() * 6);
+    for (let k = 0; k < n; k++) {
+      const placedAt = new Date(Date.parse(created) + Math.floor(r() * (Date.parse(`${today}T00:00:00Z`) - Date.parse(created)))).toISOString();
+      const o: StoredOrder = { platform: 'bench', store: c % 3 ? 'flagship' : 'tmall', orderId: `${id}-${k}`, identity: { platform: 'bench', store: 'flagship', sourceChannel: 'web' }, placedAt, updatedAt: placedAt, status: 'paid', currency: 'USD', totalMinor: 1_000 + Math.floor(r() * 20_000), subtotalMinor: 0, discountMinor: 0, taxMinor: 0, shippingMinor: 0, refundedMinor: 0, lines: [{ product: 'CD', quantity: 1, unitPriceMinor: 1_000 }], discountCodes: [], channel: ['web', 'app', 'pos'][k % 3]!, customerId: id, refunds: {}, firstSeenAt: placedAt };
+      items.push({ PK: customerPk(id), SK: timelineSk(`${id}${k}`), entity: 'order', ...o });
+      const count = orderCount(o)!;
+      const key = `${count.day}|${count.values.store}|${count.values.channel}|${shardOf(o.orderId, ROLLUP_SHARDS)}`;
+      const prev = adds.get(key);
+      if (prev) for (const [a, v] of Object.entries(count.counters)) prev.add.counters[a] = (prev.add.counters[a] ?? 0) + v;
+      else adds.set(key, { add: { family: 'orders', day: count.day, values: count.values, counters: { ...count.counters } }, shardKey: o.orderId });
+      orders++;
+    }
+    const day = created.slice(0, 10);
+    adds.set(`c|${c}`, { add: { family: 'customers', day, values: { channel: ['web', 'wechat', 'tmall'][c % 3]!, store: c % 3 ? 'flagship' : 'tmall' }, counters: { created: 1 } }, shardKey: id });
+  }
+  // The other families, every day of the year (their size does not depend on the customers either).
+  for (let d = 0; d < 365; d++) {
+    const day = addDays(today, -d);
+    adds.set(`k|${day}`, { add: { family: 'checkouts', day, values: { store: 'flagship' }, counters: { started: 10, completed: 7, abandoned: 3, recovered: 1 } }, shardKey: day });
+    adds.set(`m|${day}`, { add: { family: 'messages', day, values: { channel: 'email', source: 'campaign' }, counters: { sent: 100, delivered: 98, opened: 40, clicked: 9, converted: 2 } }, shardKey: day });
+  }
+  await batchPut(deps, items);
+  const updates = repoOf(deps, RollupsRepo).updates([...adds.values()]);
+  for (let i = 0; i < updates.length; i += 16) await Promise.all(updates.slice(i, i + 16).map((u) => deps.db.doc.send(new UpdateCommand(u.Update as never))));
+  return { orders };
+}
+
+async function loadAt(endpoint: string, customers: number): Promise<{ rcuPerLoad: number; loadMs: number; dailyMs: number; bareMs: number; itemsRead: number; snapshotMs: number }> {
+  const tableName = `crm-bench-analytics-${customers}-${Date.now()}`;
+  await ensureTable(endpoint, tableName);
+  const doc = createDocumentClient({ endpoint, credentials: LOCAL_CREDENTIALS });
+  let rcu = 0;
+  let items = 0;
+  doc.middlewareStack.add(
+    (next) => async (args) => {
+      (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
+      const out = await next(args);
+      const raw = (out.output as { ConsumedCapacity?: Capacity | Capacity[]; Count?: number; Item?: unknown }).ConsumedCapacity;
+      for (const c of Array.isArray(raw) ? raw : raw ? [raw] : []) rcu += c.CapacityUnits ?? 0;
+      items += (out.output as { Count?: number }).Count ?? ((out.output as { Item?: unknown }).Item ? 1 : 0);
+      return out;
+    },
+    { step: 'initialize', name: 'countReads' },
+  );
+  const deps = buildDeps({ ...loadConfig({}), tableName }, Buffer.alloc(32, 5), { db: { doc, tableName } });
+  setDeps(deps);
+  const today = new Date().toISOString().slice(0, 10);
+  await fill(deps, customers, today);
+  const t0 = performance.now();
+  await runSnapshot(deps, { runId: 'bench' });
+  const snapshotMs = performance.now() - t0;
+
+  const handlers = new Map<string, (e: unknown, c: unknown) => Promise<APIGatewayProxyStructuredResultV2>>();
+  for (const f of httpFunctions()) if (f.http.path.startsWith('/v1/reports/')) handlers.set(f.http.path, (await import(`../${f.entry}`)).handler);
+  const get = async (path: string, query: Record<string, string>) => {
+    const res = await handlers.get(path)!({ version: '2.0', routeKey: `GET ${path}`, rawPath: path, headers: {}, isBase64Encoded: false, queryStringParameters: query, requestContext: { requestId: 'bench', authorizer: { jwt: { claims: { sub: 'bench', 'cognito:groups': '[admin]' }, scopes: [] } } } }, {});
+    if ((res.statusCode ?? 500) >= 400) throw new Error(`${path} answered ${res.statusCode}: ${res.body}`);
+  };
+  const from = addDays(today, -364);
+  // What the page asks for with the "last 365 days" period (weekly buckets), plus the daily sales report.
+  const dashboard = async () => {
+    await Promise.all([
+      get('/v1/reports/overview', { from, to: today }),
+      get('/v1/reports/sales', { from, to: today, granularity: 'week', metrics: 'revenue,orders,aov,buyers,newBuyers,returningBuyers,repurchaseRate' }),
+      get('/v1/reports/customers', { from, to: today, granularity: 'week', metrics: 'new,active,reactivated,dormant,churned,prospects,newProfiles' }),
+      get('/v1/reports/cohorts', { from: addDays(today, -730).slice(0, 7), to: today.slice(0, 7), months: '18' }),
+      get('/v1/reports/value', { window: '30' }),
+      get('/v1/reports/checkouts', { from, to: today, granularity: 'week' }),
+      get('/v1/reports/sales-activity', { from, to: today, granularity: 'week' }),
+      get('/v1/reports/marketing', { from, to: today, granularity: 'week' }),
+      get('/v1/reports/service', { from, to: today }),
+      get('/v1/reports/service-trend', { from, to: today, granularity: 'week' }),
+    ]);
+  };
+  await dashboard(); // warm
+  if (process.env.CRM_BENCH_DEBUG) {
+    for (const [path, q] of [['/v1/reports/overview', { from, to: today }], ['/v1/reports/sales', { from, to: today, granularity: 'week' }], ['/v1/reports/customers', { from, to: today, granularity: 'week', metrics: 'new,active,newProfiles' }], ['/v1/reports/value', {}], ['/v1/reports/cohorts', {}], ['/v1/reports/checkouts', { from, to: today, granularity: 'week' }], ['/v1/reports/marketing', { from, to: today, granularity: 'week' }]] as const) {
+      rcu = 0;
+      items = 0;
+      await get(path, q as Record<string, string>);
+      console.log(customers, path, rcu, items);
+    }
+  }
+  rcu = 0;
+  items = 0;
+  await dashboard();
+  const rcuPerLoad = rcu;
+  const itemsRead = items;
+  const loads: number[] = [];
+  const dailies: number[] = [];
+  const bares: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    let t = performance.now();
+    await dashboard();
+    loads.push(performance.now() - t);
+    t = performance.now();
+    await get('/v1/reports/sales', { from: addDays(today, -399), to: today, granularity: 'day' });
+    dailies.push(performance.now() - t);
+    t = performance.now();
+    await doc.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': 'ANS#state' }, Limit: 1 }));
+    bares.push(performance.now() - t);
+  }
+  setDeps(undefined);
+  doc.destroy();
+  return { rcuPerLoad, itemsRead, loadMs: median(loads), dailyMs: median(dailies), bareMs: median(bares), snapshotMs };
+}
+
+export async function benchAnalytics(endpoint: string): Promise<Result[]> {
+  const counts = (process.env.CRM_BENCH_ANALYTICS_CUSTOMERS ?? '5000,20000').split(',').map(Number);
+  const [small, large] = [counts[0] ?? 5000, counts[1] ?? 20000];
+  const a = await loadAt(endpoint, small);
+  const b = await loadAt(endpoint, large);
+  const note = (x: typeof a, n: number) => `${n} customers with a year of orders (2 stores, 3 channels), a year of daily rollups and series; the dashboard's 10 report calls (last 365 days, weekly) through the real handlers on DynamoDB Local, ${x.itemsRead} items read`;
+  return [
+    { name: `analytics dashboard load p50 (${small} customers)`, value: round(a.loadMs, 1), unit: 'ms', target: null, better: 'lower', note: `${note(a, small)}; median of 7 loads vs a bare Query ${round(a.bareMs, 2)} ms` },
+    { name: 'analytics dashboard load vs bare Query', value: round(a.loadMs / a.bareMs, 1), unit: 'ratio', target: null, better: 'lower', note: 'the same loads against one bare DynamoDB Local Query in the same minute (the calls of a load run in parallel, as the page makes them)' },
+    { name: 'analytics daily sales report, 400 days p50', value: round(a.dailyMs, 1), unit: 'ms', target: null, better: 'lower', note: `GET /v1/reports/sales granularity=day over 400 days (the longest daily period): one rollup Query, one series Query, ${small} customers` },
+    { name: `analytics read units per dashboard load (${small} customers)`, value: round(a.rcuPerLoad, 1), unit: 'RCU', target: null, better: 'lower', note: note(a, small) },
+    { name: `analytics read units per dashboard load (${large} customers)`, value: round(b.rcuPerLoad, 1), unit: 'RCU', target: null, better: 'lower', note: note(b, large) },
+    { name: `analytics read units, ${large} vs ${small} customers`, value: round(b.rcuPerLoad / a.rcuPerLoad, 2), unit: 'ratio', target: 1.1, better: 'lower', note: `read units per load at ${large} vs ${small} customers: independent of the number of customers (the reports read day and bucket items, never the customers)` },
+    { name: `analytics full pass (${small} customers)`, value: round(a.snapshotMs / 1000, 1), unit: 's', target: null, better: 'lower', note: `the daily snapshot (parallel Scan, history, series, cohorts, RFM, distributions, first write of every bucket) on DynamoDB Local` },
+    { name: `analytics full pass (${large} customers)`, value: round(b.snapshotMs / 1000, 1), unit: 's', target: null, better: 'lower', note: `the same at ${large} customers: the part that grows with customers is the Scan and the per-customer history; the bucket writes are per day and slice` },
+  ];
+}
+
+if (require.main === module) {
+  void (async () => {
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+    process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    const { startDynamoLocal } = await import('../infra/local/dynamodb-local');
+    const { printTable } = await import('./lib');
+    const ddb = await startDynamoLocal();
+    try {
+      console.log(printTable(await benchAnalytics(ddb.endpoint)));
+    } finally {
+      await ddb.stop();
+    }
+  })();
+}

@@ -1,0 +1,8 @@
+import { cancelCampaign as contract } from '../../../shared/api/campaigns';
+import { httpHandler } from '../../../shared/http/handler';
+import { presentCampaign } from '../../../shared/usecases/campaigns/campaigns';
+import { cancelCampaign } from '../../../shared/usecases/campaigns/lifecycle';
+
+export const handler = httpHandler(contract, async ({ params, deps, principal, correlationId }) => ({
+  body: presentCampaign(await cancelCampaign({ deps, correlationId, actorId: principal.sub }, params.id)),
+}));

@@ -1,0 +1,8 @@
+import { resumeCampaign as contract } from '../../../shared/api/campaigns';
+import { httpHandler } from '../../../shared/http/handler';
+import { presentCampaign } from '../../../shared/usecases/campaigns/campaigns';
+import { resumeCampaign } from '../../../shared/usecases/campaigns/lifecycle';
+
+export const handler = httpHandler(contract, async ({ params, deps, principal, correlationId }) => ({
+  body: presentCampaign(await resumeCampaign({ deps, correlationId, actorId: principal.sub }, params.id)),
+}));

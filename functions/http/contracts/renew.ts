@@ -1,0 +1,8 @@
+import { renewContract as contract } from '../../../shared/api/contracts';
+import { httpHandler } from '../../../shared/http/handler';
+import { salesCtxOf } from '../../../shared/usecases/sales/common';
+import { renewContract } from '../../../shared/usecases/sales/contracts';
+export const handler = httpHandler(contract, async (req) => {
+  const c = await renewContract(salesCtxOf(req), req.params.id, req.body);
+  return { body: c, headers: { location: `/v1/contracts/${c.id}` } };
+});

@@ -1,0 +1,9 @@
+import { listJourneyEnrollments as contract } from '../../../shared/api/journeys';
+import { httpHandler } from '../../../shared/http/handler';
+import { presentEnrollment } from '../../../shared/usecases/journeys/present';
+import { listJourneyEnrollments } from '../../../shared/usecases/journeys/queries';
+
+export const handler = httpHandler(contract, async ({ params, query, deps, principal, correlationId }) => {
+  const page = await listJourneyEnrollments({ deps, correlationId, actorId: principal.sub }, params.id, query.limit, query.cursor);
+  return { body: { items: page.items.map(presentEnrollment), ...(page.cursor ? { cursor: page.cursor } : {}) } };
+});

@@ -1,0 +1,7 @@
+import { updateOpportunity as contract } from '../../../shared/api/opportunities';
+import { httpHandler } from '../../../shared/http/handler';
+import { salesCtxOf } from '../../../shared/usecases/sales/common';
+import { updateOpportunity } from '../../../shared/usecases/sales/opportunities';
+export const handler = httpHandler(contract, async (req) => {
+  return { body: await updateOpportunity(salesCtxOf(req), req.params.id, req.body) };
+});
