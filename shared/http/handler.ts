@@ -6,6 +6,7 @@ import type { $ZodType, output } from 'zod/v4/core';
 import type { RouteContract } from '../api/contract';
 import { ConflictError, DomainError, ForbiddenError, PayloadTooLargeError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors';
 import { getDeps, type Deps } from '../runtime/deps';
+import type { ReplaySubject } from '../store/idempotency-repo';
 import { countMetric, flushMetrics, invocationLogger, type Log } from '../runtime/observability';
 import { principalFromClaims, type Principal } from './principal';
 import { problem, problemFromError, SECURE_HEADERS, zodIssues } from './problem';
@@ -146,14 +147,18 @@ export function httpHandler<C extends RouteContract>(contract: C, fn: (req: Http
 }
 
 /** The customer an answer is about (a customers route's object, or a `customerId` in the answer): its replay copy is indexed for erasure. */
-function customerOf(contract: RouteContract, params: Record<string, unknown> | undefined, body: string | undefined): string | undefined {
-  if (contract.path.startsWith('/v1/customers')) {
-    if (typeof params?.id === 'string') return params.id;
-  }
+/**
+ * Whose personal data an answer carries, for the replay copy an erasure must find: a lead route's
+ * answer is about the lead (its contact), a customer route's about the customer, any other about
+ * the `customerId` it names (a ticket, a task, ...).
+ */
+export function replaySubjectOf(path: string, params: Record<string, unknown> | undefined, body: string | undefined): ReplaySubject | undefined {
+  const kind = path.startsWith('/v1/leads') ? 'lead' : path.startsWith('/v1/customers') ? 'customer' : undefined;
+  if (kind && typeof params?.id === 'string') return { kind, id: params.id };
   try {
     const parsed = body ? (JSON.parse(body) as { id?: unknown; customerId?: unknown }) : undefined;
-    if (contract.path.startsWith('/v1/customers') && typeof parsed?.id === 'string') return parsed.id;
-    return typeof parsed?.customerId === 'string' ? parsed.customerId : undefined;
+    if (kind && typeof parsed?.id === 'string') return { kind, id: parsed.id };
+    return typeof parsed?.customerId === 'string' ? { kind: 'customer', id: parsed.customerId } : undefined;
   } catch {
     return undefined;
   }
@@ -180,7 +185,7 @@ async function withIdempotency(
   if (claim.kind === 'mismatch') return problem(422, 'Idempotency key reused', 'This Idempotency-Key was used with a different request body.');
   try {
     const res = await run();
-    await deps.idempotency.complete(scope, res.statusCode ?? 200, res.body ?? '', customerOf(contract, params, res.body));
+    await deps.idempotency.complete(scope, res.statusCode ?? 200, res.body ?? '', replaySubjectOf(contract.path, params, res.body));
     return res;
   } catch (err) {
     // A refused request (4xx) is remembered like a success; only unexpected failures may be retried.

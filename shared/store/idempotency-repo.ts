@@ -1,10 +1,16 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client';
-import { idempotencyCustomerKeys, idempotencyPk, SK } from './keys';
+import { idempotencyCustomerKeys, idempotencyLeadKeys, idempotencyPk, SK } from './keys';
 
 export const IDEMPOTENCY_ENTITY = 'idempotency';
 const RECORD_TTL_SECONDS = 24 * 3600;
 const LOCK_MS = 30_000;
+
+/** Whose personal data a stored answer carries: the erasure of that customer or lead drops the copy. */
+export interface ReplaySubject {
+  kind: 'customer' | 'lead';
+  id: string;
+}
 
 export type IdempotencyClaim =
   | { kind: 'claimed' }
@@ -44,9 +50,9 @@ export class IdempotencyRepo {
     return { kind: 'in-progress' };
   }
 
-  /** Stores the answer; `customerId` (an answer about a customer) indexes it so an erasure can drop the copy. */
-  async complete(scopeHash: string, status: number, body: string, customerId?: string): Promise<void> {
-    const byCustomer = customerId ? idempotencyCustomerKeys(customerId) : undefined;
+  /** Stores the answer; its `subject` (an answer about a customer or a lead) indexes it so an erasure can drop the copy. */
+  async complete(scopeHash: string, status: number, body: string, subject?: ReplaySubject): Promise<void> {
+    const byCustomer = !subject ? undefined : subject.kind === 'lead' ? idempotencyLeadKeys(subject.id) : idempotencyCustomerKeys(subject.id);
     await this.db.doc.send(
       new UpdateCommand({
         TableName: this.db.tableName,

@@ -496,6 +496,9 @@ export const privacyListPk = (status: string) => `DSRS#${status}`;
 /** Replay copies of API answers that carry a customer (Idempotency-Key records), found by the customer for an erasure. */
 export const idempotencyCustomerKeys = (customerId: string) => ({ GSI1PK: `IDEMC#${customerId}`, GSI1SK: 'IDEM' });
 export const idempotencyCustomerPk = (customerId: string) => `IDEMC#${customerId}`;
+/** The same for answers about a lead (its contact data), found by the lead for its erasure. */
+export const idempotencyLeadKeys = (leadId: string) => ({ GSI1PK: idempotencyLeadPk(leadId), GSI1SK: 'IDEM' });
+export const idempotencyLeadPk = (leadId: string) => `IDEML#${leadId}`;
 
 // ---- Leads as personal data (issue 7 × issue 8): refs that find a person's leads for an export or an erasure.
 /**

@@ -1,6 +1,7 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../domain/errors';
 import { isUnsolved, type Ticket, type TicketStatus } from '../domain/service/ticket';
+import type { VisibleTicket } from '../domain/service/visibility';
 import type { Db } from './client';
 import { decodeCursor, encodeCursor } from './cursor';
 import {
@@ -104,6 +105,46 @@ export class TicketsRepo {
   async get(id: string, consistent = true): Promise<Ticket | undefined> {
     const res = await this.db.doc.send(new GetCommand({ TableName: this.table, Key: ticketKey(id), ConsistentRead: consistent }));
     return res.Item ? ticketFromItem(res.Item) : undefined;
+  }
+
+  /**
+   * What the visibility rule needs of each ticket (group, assignee, collaborators, escalation,
+   * creator), by id: BatchGet of 100 keys a round, unprocessed keys retried with a short backoff.
+   * A ticket that does not exist is absent from the map.
+   */
+  async visibilityOf(ids: readonly string[]): Promise<Map<string, VisibleTicket>> {
+    const out = new Map<string, VisibleTicket>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map(ticketKey);
+      for (let attempt = 0; keys && keys.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+        const res = await this.db.doc.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [this.table]: {
+                Keys: keys,
+                ProjectionExpression: '#id, #g, #a, #c, #e, #by',
+                ExpressionAttributeNames: { '#id': 'id', '#g': 'groupId', '#a': 'assigneeId', '#c': 'collaborators', '#e': 'escalation', '#by': 'createdBy' },
+              },
+            },
+          }),
+        );
+        for (const item of res.Responses?.[this.table] ?? []) {
+          const t = item as Partial<Ticket> & { id: string; createdBy: string };
+          out.set(t.id, {
+            id: t.id,
+            createdBy: t.createdBy,
+            collaborators: t.collaborators ?? [],
+            ...(t.groupId !== undefined ? { groupId: t.groupId } : {}),
+            ...(t.assigneeId !== undefined ? { assigneeId: t.assigneeId } : {}),
+            ...(t.escalation ? { escalation: t.escalation } : {}),
+          });
+        }
+        keys = res.UnprocessedKeys?.[this.table]?.Keys as Record<string, unknown>[] | undefined;
+      }
+    }
+    return out;
   }
 
   /** The next running number (#1, #2, …); a number a failed create took is not reused. */

@@ -2,6 +2,7 @@ import { PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ERASED_TEXT } from '../../shared/domain/privacy';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/domain/errors';
 import type { BlobStore } from '../../shared/runtime/blob-store';
+import { replaySubjectOf } from '../../shared/http/handler';
 import { isEncrypted } from '../../shared/store/pii-cipher';
 import { customerPk, leadFollowUpKey, leadIdentityKey, leadKey, leadPk, leadRefPk } from '../../shared/store/keys';
 import { createCustomer } from '../../shared/usecases/customers';
@@ -207,6 +208,9 @@ describe('a person who only ever was a lead', () => {
   it('exports and erases their lead through leadId', async () => {
     const l = await createLead(rep(), { sourceChannel: 'website-form', company: 'Solo Prospects', contactName: 'Ivo Onlylead', email: 'ivo.onlylead@example.com', phone: '+8613611112222', needs: 'Ivo wants a catalogue' });
     leadId = l.id;
+    // The answer to `POST /v1/leads` as the Idempotency-Key record keeps it for a retry (24 h).
+    await w.deps.idempotency.claim('replay-of-ivo', 'request-hash', Date.now());
+    await w.deps.idempotency.complete('replay-of-ivo', 201, JSON.stringify(l), replaySubjectOf('/v1/leads', undefined, JSON.stringify(l)));
     await addFollowUp(rep(), leadId, { channel: 'email', summary: 'Sent Ivo Onlylead the catalogue' });
     const exported = await run({ kind: 'export', leadId });
     expect(exported).toMatchObject({ leadId, result: { leads: 1 } });
@@ -217,6 +221,7 @@ describe('a person who only ever was a lead', () => {
     const erased = await run({ kind: 'erasure', leadId });
     expect(erased.result).toEqual({ leads: expect.any(Number) });
     expect(await scanFor(['ivo.onlylead', '13611112222', 'Ivo Onlylead', 'Ivo wants'])).toEqual([]);
+    expect(await w.deps.idempotency.claim('replay-of-ivo', 'request-hash', Date.now())).toEqual({ kind: 'claimed' });
     expect(await requireLead(rep(), leadId)).toMatchObject({ company: 'Solo Prospects', status: 'contacted', erasedAt: expect.any(String) });
     await expect(createPrivacyRequest(sys(), { kind: 'export', leadId })).rejects.toThrow(ConflictError);
   });

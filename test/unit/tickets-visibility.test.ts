@@ -1,6 +1,21 @@
 import { NotFoundError, ValidationError } from '../../shared/domain/errors';
 import { can, ROLES, type Role } from '../../shared/domain/roles';
-import { assertSeesTicket, membershipOf, planTicketList, QueueNotVisible, seesTicket, visibleBecause, type TicketViewer, type VisibleTicket } from '../../shared/domain/service/visibility';
+import type { TimelineEntry } from '../../shared/domain/interaction';
+import {
+  assertSeesTicket,
+  membershipOf,
+  planTicketList,
+  QueueNotVisible,
+  redactTicketRows,
+  RESTRICTED_TICKET_SUMMARY,
+  seesTicket,
+  ticketOfRow,
+  ticketsOfRows,
+  ticketSightOf,
+  visibleBecause,
+  type TicketViewer,
+  type VisibleTicket,
+} from '../../shared/domain/service/visibility';
 
 /** The ticket visibility rule (issue 7): who sees which ticket, and which index read answers a list. */
 const amy: TicketViewer = { id: 'amy', all: false, groups: ['care'] };
@@ -101,5 +116,56 @@ describe('which index read answers a list', () => {
       expect(() => planTicketList(v, {})).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ field: 'status' })] }));
       expect(() => planTicketList(v, { status: 'unsolved' })).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ field: 'status' })] }));
     }
+  });
+});
+
+describe('tickets on the customer views', () => {
+  it.each([
+    ['admin', 'all'],
+    ['manager', 'all'],
+    ['sales', 'all'],
+    ['integration', 'all'],
+    ['agent', 'some'],
+    ['marketer', 'none'],
+    ['analyst', 'none'],
+  ] as const)('%s: sees %s of a customer’s tickets', (role, sight) => {
+    expect(ticketSightOf((p) => can([role as Role], p))).toBe(sight);
+  });
+
+  it('tickets:all without tickets:read sees none (tickets:read is the gate)', () => {
+    expect(ticketSightOf((p) => p === 'tickets:all')).toBe('none');
+  });
+
+  const row = (id: string, kind: TimelineEntry['kind'], data: Record<string, unknown>, summary = `row ${id}`): TimelineEntry => ({ id, kind, occurredAt: '2026-05-12T02:00:00.000Z', summary, data });
+  const rows = [
+    row('r1', 'ticket', { ticketId: 'T1', number: 1, type: 'inquiry', event: 'created' }, 'Ticket #1 opened: Mine'),
+    row('r2', 'interaction', { channel: 'call', ticketId: 'T2' }),
+    row('r3', 'ticket', { ticketId: 'T2', number: 2, type: 'refund', event: 'solved' }, 'Ticket #2 solved: Theirs'),
+    row('r4', 'ticket', { number: 3 }, 'Ticket #3 opened: no id'),
+    row('r5', 'ticket', { ticketId: 'T1', event: 'solved' }, 'Ticket #1 solved: Mine'),
+  ];
+
+  it('names the tickets of the ticket rows only, once each', () => {
+    expect(ticketsOfRows(rows)).toEqual(['T1', 'T2']);
+    expect(ticketOfRow(rows[1]!)).toBeUndefined();
+    expect(ticketOfRow(row('x', 'ticket', { ticketId: '' }))).toBeUndefined();
+  });
+
+  it('redacts the rows of tickets the caller does not see and keeps their place, id, kind and time', () => {
+    const out = redactTicketRows(rows, (id) => id === 'T1');
+    expect(out.map((e) => e.id)).toEqual(['r1', 'r2', 'r3', 'r4', 'r5']);
+    expect(out[0]).toBe(rows[0]);
+    expect(out[1]).toBe(rows[1]);
+    expect(out[4]).toBe(rows[4]);
+    expect(out[2]).toEqual({ id: 'r3', kind: 'ticket', occurredAt: rows[2]!.occurredAt, summary: RESTRICTED_TICKET_SUMMARY, data: {} });
+    // A ticket row naming no ticket cannot be judged: redacted.
+    expect(out[3]).toEqual({ id: 'r4', kind: 'ticket', occurredAt: rows[3]!.occurredAt, summary: 'Ticket activity (restricted)', data: {} });
+  });
+
+  it('changes nothing when every ticket is seen, and every ticket row when none is', () => {
+    expect(redactTicketRows(rows, () => true).slice(0, 3)).toEqual(rows.slice(0, 3));
+    const none = redactTicketRows(rows, () => false);
+    expect(none.filter((e) => e.kind === 'ticket').every((e) => e.summary === RESTRICTED_TICKET_SUMMARY && Object.keys(e.data).length === 0)).toBe(true);
+    expect(none[1]).toBe(rows[1]);
   });
 });

@@ -1,8 +1,7 @@
 import { getTimeline as contract } from '../../../shared/api/customer-activity';
 import { httpHandler } from '../../../shared/http/handler';
+import { customerTimelineFor } from '../../../shared/usecases/service/customer-tickets';
 
-export const handler = httpHandler(contract, async ({ params, query, deps }) => {
-  const page = await deps.partition.timeline(params.id, query.limit, query.cursor);
-  if (page.items.length === 0 && !query.cursor) await deps.customers.require(params.id);
-  return { body: page };
+export const handler = httpHandler(contract, async ({ params, query, deps, principal }) => {
+  return { body: await customerTimelineFor(deps, principal, params.id, query.limit, query.cursor) };
 });

@@ -1,4 +1,6 @@
 import { DomainError, NotFoundError, ValidationError } from '../errors';
+import type { TimelineEntry } from '../interaction';
+import type { Permission } from '../roles';
 import type { Group } from './agents';
 import type { Ticket, TicketStatus } from './ticket';
 
@@ -45,6 +47,46 @@ export const seesTicket = (v: TicketViewer, t: VisibleTicket): boolean => visibl
 /** 404 unless the viewer sees the ticket; no viewer is the system, which sees every ticket. */
 export function assertSeesTicket(v: TicketViewer | undefined, t: VisibleTicket): void {
   if (v && !seesTicket(v, t)) throw new NotFoundError('Ticket', t.id);
+}
+
+/**
+ * How much of a customer's tickets a caller sees on the customer views (the 360's `openTickets`
+ * and the timeline's `ticket` rows): `none` without `tickets:read` (a marketer, an analyst), `all`
+ * with `tickets:all`, otherwise `some`: those `seesTicket` admits, judged on the tickets themselves.
+ */
+export type TicketSight = 'none' | 'all' | 'some';
+
+export function ticketSightOf(can: (permission: Permission) => boolean): TicketSight {
+  if (!can('tickets:read')) return 'none';
+  return can('tickets:all') ? 'all' : 'some';
+}
+
+/** The summary a `ticket` row of the timeline shows in place of a ticket the caller may not see. */
+export const RESTRICTED_TICKET_SUMMARY = 'Ticket activity (restricted)';
+
+/** The ticket a timeline row is about: its `data.ticketId` on rows of kind `ticket`. */
+export function ticketOfRow(e: Pick<TimelineEntry, 'kind' | 'data'>): string | undefined {
+  if (e.kind !== 'ticket') return undefined;
+  const id = e.data?.ticketId;
+  return typeof id === 'string' && id.length > 0 ? id : undefined;
+}
+
+/** The distinct tickets the rows of kind `ticket` name, in order of appearance. */
+export const ticketsOfRows = (entries: readonly Pick<TimelineEntry, 'kind' | 'data'>[]): string[] => [...new Set(entries.map(ticketOfRow).filter((id): id is string => id !== undefined))];
+
+/**
+ * The timeline as the caller may read it: a row of kind `ticket` whose ticket they do not see keeps
+ * its place, id, kind and time, and tells nothing else (summary RESTRICTED_TICKET_SUMMARY, data
+ * `{}`), so the customer's history keeps its shape. A `ticket` row naming no ticket cannot be
+ * judged and is redacted too. Every other row, and the rows of tickets they see, are unchanged.
+ */
+export function redactTicketRows(entries: readonly TimelineEntry[], sees: (ticketId: string) => boolean): TimelineEntry[] {
+  return entries.map((e) => {
+    if (e.kind !== 'ticket') return e;
+    const id = ticketOfRow(e);
+    if (id !== undefined && sees(id)) return e;
+    return { id: e.id, kind: e.kind, occurredAt: e.occurredAt, summary: RESTRICTED_TICKET_SUMMARY, data: {} };
+  });
 }
 
 /** Agent id → the groups they are a member or the manager of, from the groups (the membership's authority). */

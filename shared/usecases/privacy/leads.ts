@@ -3,12 +3,12 @@ import { ConflictError, NotFoundError } from '../../domain/errors';
 import type { Lead } from '../../domain/sales/lead';
 import { LEAD_PII_FIELDS } from '../../store/lead-pii';
 import { LeadsRepo, type LeadFollowUp, type LeadHistoryEntry } from '../../store/leads-repo';
-import { customerPk, LEAD_PREFIX, leadPk, SK, taskKey } from '../../store/keys';
+import { customerPk, idempotencyLeadPk, LEAD_PREFIX, leadPk, SK, taskKey } from '../../store/keys';
 import { repoOf } from '../../store/repo-of';
 import { eventItem, Tx, withRetry } from '../sales/common';
 import { claimsOf, historyItem, isRace } from '../sales/lead-support';
 import type { Ctx } from '../customers';
-import { partitionOf, queryAll, scrubAll } from './raw-items';
+import { deleteAll, partitionOf, queryAll, scrubAll } from './raw-items';
 
 /**
  * Leads as personal data (issue 7 over the sales pipeline). A person's leads are found through
@@ -163,7 +163,10 @@ export async function eraseLead(ctx: Ctx, id: string): Promise<number> {
   let n = await scrubAll(ctx, followUps);
   for (const taskId of unique([...followUps.map((f) => f.taskId as string | undefined), lead.nextFollowUpTaskId])) n += await scrubAll(ctx, await partitionOf(ctx.deps.db, taskKey(taskId).PK));
   if (lead.conversion) for (const cid of unique([lead.conversion.customerId, lead.conversion.contactId])) n += await scrubAll(ctx, await timelineCopies(ctx, cid, id));
-  return n + (await anonymize(ctx, id));
+  // Replay copies of answers about the lead (Idempotency-Key records, 24 h) carry its contact in clear.
+  const replays = await queryAll(ctx.deps.db, { IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': idempotencyLeadPk(id) } });
+  await deleteAll(ctx.deps.db, replays as { PK: string; SK: string }[]);
+  return n + replays.length + (await anonymize(ctx, id));
 }
 
 export async function eraseLeads(ctx: Ctx, ids: readonly string[]): Promise<number> {
