@@ -7,6 +7,7 @@ import { setDeps } from '../../shared/runtime/deps';
 import { DevOutbox } from '../../shared/runtime/messaging';
 import { logInteraction } from '../../shared/usecases/interactions';
 import { mergeCustomers } from '../../shared/usecases/merge';
+import { addSuppression } from '../../shared/usecases/messaging/suppressions';
 import { saveSettings } from '../../shared/usecases/service/admin';
 import { repointTickets, ticketFromComplaint } from '../../shared/usecases/service/automation';
 import { saveCadence, planCare } from '../../shared/usecases/service/cadences';
@@ -109,6 +110,25 @@ describe('CSAT after a solve, and a bad rating', () => {
     w.clock.advance(8 * 86_400_000);
     await expect(answerSurvey(w.ctx(), l.id, l, { score: 10 })).rejects.toThrow(GoneError);
     expect((await w.deps.surveys.get(l.id))!.status).toBe('sent');
+  });
+});
+
+describe('surveys and the suppression list', () => {
+  it('skip an address suppressed for a bounce or a complaint, not for a marketing opt-out', async () => {
+    const bounced = await newCustomer(w, { phone: '+8613812345678' });
+    await addSuppression(w.ctx('admin-1'), { channel: 'email', address: bounced.email!, reason: 'bounce' });
+    const complained = await newCustomer(w);
+    await addSuppression(w.ctx('admin-1'), { channel: 'email', address: complained.email!, reason: 'complaint' });
+    const optedOut = await newCustomer(w);
+    await addSuppression(w.ctx('admin-1'), { channel: 'email', address: optedOut.email!, reason: 'opt-out' });
+    const sent = await sendNpsSurveys(w.ctx(), [bounced.id, complained.id, optedOut.id], 'suppressions');
+    expect(sent.map((s) => [s.customerId, s.status, s.channel])).toEqual([
+      [bounced.id, 'sent', 'sms'],
+      [complained.id, 'undeliverable', undefined],
+      [optedOut.id, 'sent', 'email'],
+    ]);
+    const messages = (await outbox.list(200)).filter((m) => [bounced.id, complained.id].includes(m.customerId!));
+    expect(messages.map((m) => [m.customerId, m.channel])).toEqual([[bounced.id, 'sms']]);
   });
 });
 

@@ -2,6 +2,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/err
 import { GoneError, RuleViolation } from '../../domain/service/errors';
 import { checkSurveyLink, isBadRating, signSurveyLink, type Survey, type SurveyKind } from '../../domain/service/surveys';
 import { messageSender, type MessageChannel } from '../../runtime/messaging';
+import { findSuppression } from '../messaging/suppressions';
 import { countMetric } from '../../runtime/observability';
 import { stableId } from '../../runtime/ports';
 import { customerPk, timelineSk } from '../../store/keys';
@@ -28,9 +29,23 @@ export function surveyLink(base: string, id: string, expires: number, sig: strin
 }
 
 /**
+ * The channel a survey goes by: e-mail, else SMS, skipping an address on the suppression list for
+ * a bounce or a complaint (a marketing opt-out does not stop a service message, as in `decide`).
+ */
+async function surveyChannelOf(ctx: Ctx, customer: { email?: string; phone?: string }): Promise<MessageChannel | undefined> {
+  for (const [channel, address] of [['email', customer.email], ['sms', customer.phone]] as const) {
+    if (!address) continue;
+    const s = await findSuppression(ctx, channel, address);
+    if (!s || s.reason === 'opt-out') return channel;
+  }
+  return undefined;
+}
+
+/**
  * Sends one survey, once (its id is derived from what it is about): the survey is recorded, the
  * message sent with the survey id as its idempotency key, then marked sent with SurveySent and a
- * line on the customer's timeline. A customer with no e-mail address or phone is `undeliverable`.
+ * line on the customer's timeline. A customer with no e-mail address or phone that may be written
+ * to (see surveyChannelOf) is `undeliverable`.
  */
 export async function sendSurvey(ctx: Ctx, input: { id: string; kind: SurveyKind; customerId: string; ticketId?: string; ticketNumber?: number }): Promise<Survey> {
   const { deps } = ctx;
@@ -40,7 +55,7 @@ export async function sendSurvey(ctx: Ctx, input: { id: string; kind: SurveyKind
   const nowMs = deps.clock.now().getTime();
   const now = new Date(nowMs).toISOString();
   const customer = await deps.customers.get(input.customerId);
-  const channel: MessageChannel | undefined = customer?.status !== 'active' ? undefined : customer.email ? 'email' : customer.phone ? 'sms' : undefined;
+  const channel = customer?.status === 'active' ? await surveyChannelOf(ctx, customer) : undefined;
   const survey: Survey = existing ?? {
     id: input.id,
     kind: input.kind,
