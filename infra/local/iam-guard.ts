@@ -46,7 +46,7 @@ export function guardTable(doc: DynamoDBDocumentClient): void {
 // Per-client throttling (issue 7)
 /**
  * The one write a read-only HTTP function may make, as in AWS (infra/stacks/stateless-stack.ts
- * `allowRateCounter`): UpdateItem on a machine client's rate counter (a `RATE#` partition), and only
+ * `allowRateCounter`): UpdateItem on a machine client's rate counter (a `RATE_COUNTER_PREFIX` partition), and only
  * in a function whose route a machine client can reach.
  */
 function countsRate(spec: GuardedSpec, command: string, input: unknown): boolean {

@@ -195,9 +195,9 @@ export class StatelessStack extends Stack {
   // Per-client throttling (issue 7)
   /**
    * A function whose route a machine client can reach counts the client's requests (one UpdateItem
-   * on its `RATE#` counter) and reads the default limit from CRM_INTEGRATION_RATE_PER_MINUTE. A
+   * on its rate counter) and reads the default limit from CRM_INTEGRATION_RATE_PER_MINUTE. A
    * function with table write access needs nothing more; a read-only one gets exactly that write:
-   * UpdateItem on the table, only on `RATE#` partitions (dynamodb:LeadingKeys), naming only the
+   * UpdateItem on the table, only on rate-counter partitions (`RATE_COUNTER_PREFIX`) (dynamodb:LeadingKeys), naming only the
    * counter's attributes (dynamodb:Attributes), returning nothing but what it updated. The table's
    * key: kms:Decrypt, which read access already grants, is what DynamoDB needs of the caller.
    */
