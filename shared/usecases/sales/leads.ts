@@ -1,6 +1,6 @@
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors';
 import { assertChangesLead, assertSeesLead } from '../../domain/sales/access';
-import { assertLeadTransition, isHeld, isOpenLead, type CompanySize, type DisqualifyReason, type Lead, type LeadGrade, type LeadSource, type LeadStatus } from '../../domain/sales/lead';
+import { assertLeadTransition, isHeld, isOpenLead, type DisqualifyReason, type Lead, type LeadGrade, type LeadStatus } from '../../domain/sales/lead';
 import { assertUnderLimit } from '../../domain/sales/pool';
 import { gradeOf, type PipelineSettings } from '../../domain/sales/settings';
 import { RuleViolation } from '../../domain/service/errors';
@@ -17,23 +17,11 @@ import { chooseOwner, type OwnerChoice } from './lead-assignment';
  * lead is the creator's, a named rep's (managers), or, from intake or with `ownerId: null`,
  * handed out by the assignment rules (round-robin) or left in the public pool.
  */
-export interface LeadFields {
-  sourceChannel: LeadSource;
-  sourceRef?: string;
-  company: string;
-  contactName?: string;
-  title?: string;
-  phone?: string;
-  email?: string;
-  wechat?: string;
-  region?: string;
-  industry?: string;
-  companySize?: CompanySize;
-  productLine?: string;
-  needs?: string;
-  grade?: LeadGrade;
-  score?: number;
-}
+/** What a caller may set on a lead: the Lead's own contact and qualification fields. */
+export type LeadFields = Pick<
+  Lead,
+  'sourceChannel' | 'sourceRef' | 'company' | 'contactName' | 'title' | 'phone' | 'email' | 'wechat' | 'region' | 'industry' | 'companySize' | 'productLine' | 'needs' | 'grade' | 'score'
+>;
 
 export interface NewLead extends LeadFields {
   /** Absent: the creator; null: the assignment rules (then the pool); a rep: pipeline:all only. */
