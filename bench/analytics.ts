@@ -47,42 +47,78 @@ async function batchPut(deps: Deps, items: Record<string, unknown>[]): Promise<v
   }
 }
 
-/** A brand of `customers` profiles with a year of orders ending `today`, written as the store writes them, and its rollups. */
+const SOURCE_CHANNELS = ['web', 'wechat', 'tmall'];
+const STORES = ['flagship', 'tmall'];
+const SALES_CHANNELS = ['web', 'app', 'pos'];
+
+/** An id starting with `prefix` whose rollup shard is `shard`: the generator lays counts on every shard in turn. */
+function idOnShard(prefix: string, shard: number): string {
+  for (let n = 0; ; n++) {
+    const id = `${prefix}${n.toString(36)}`;
+    if (shardOf(id, ROLLUP_SHARDS) === shard) return id;
+  }
+}
+
+/**
+ * A brand of `customers` profiles with a year of orders ending `today`, written as the store writes
+ * them, and its rollups. The data is laid out so that every day counter a report can read exists at
+ * both sizes: sign-ups every day of the first 300 in every source channel, store and shard (any 12
+ * consecutive sign-ups cover them), and 2.5 orders per customer placed round-robin over the 365 days,
+ * then over store × sales channel × shard (24 per day, reached from 3,504 customers). That is the
+ * state a real brand's counters reach within weeks; below it a report reads fewer items (a counter
+ * nobody counted on does not exist), never more: the items read are bounded by
+ * days × dimension values × shards, whatever the number of customers.
+ */
 async function fill(deps: Deps, customers: number, today: string): Promise<{ orders: number }> {
   const r = rng(customers);
   const start = Date.parse(`${addDays(today, -364)}T00:00:00Z`);
   const items: Record<string, unknown>[] = [];
   const adds = new Map<string, { add: RollupAdd; shardKey: string }>();
-  let orders = 0;
+  const merge = (key: string, add: RollupAdd, shardKey: string) => {
+    const prev = adds.get(key);
+    if (prev) for (const [a, v] of Object.entries(add.counters)) prev.add.counters[a] = (prev.add.counters[a] ?? 0) + v;
+    else adds.set(key, { add: { ...add, counters: { ...add.counters } }, shardKey });
+  };
+  const ids: string[] = [];
+  const signUpDay = (c: number) => Math.floor((c * 300) / customers);
   for (let c = 0; c < customers; c++) {
     const id = `01BENCH${String(c).padStart(19, '0')}`;
-    const created = new Date(start + Math.floor(r() * 300) * DAY_MS).toISOString();
-    items.push({ PK: customerPk(id), SK: SK.profile, entity: 'customer', id, status: 'active', createdAt: created, updatedAt: created, sourceChannel: ['web', 'wechat', 'tmall'][c % 3], store: c % 3 ? 'flagship' : 'tmall', platformIds: [], tags: [], consent: {}, attributes: {}, version: 1 });
-    const n = 1 + Math.floor(r() * r() * 6);
-    for (let k = 0; k < n; k++) {
-      const placedAt = new Date(Date.parse(created) + Math.floor(r() * (Date.parse(`${today}T00:00:00Z`) - Date.parse(created)))).toISOString();
-      const o: StoredOrder = { platform: 'bench', store: c % 3 ? 'flagship' : 'tmall', orderId: `${id}-${k}`, identity: { platform: 'bench', store: 'flagship', sourceChannel: 'web' }, placedAt, updatedAt: placedAt, status: 'paid', currency: 'USD', totalMinor: 1_000 + Math.floor(r() * 20_000), subtotalMinor: 0, discountMinor: 0, taxMinor: 0, shippingMinor: 0, refundedMinor: 0, lines: [{ product: 'CD', quantity: 1, unitPriceMinor: 1_000 }], discountCodes: [], channel: ['web', 'app', 'pos'][k % 3]!, customerId: id, refunds: {}, firstSeenAt: placedAt };
-      items.push({ PK: customerPk(id), SK: timelineSk(`${id}${k}`), entity: 'order', ...o });
-      const count = orderCount(o)!;
-      const key = `${count.day}|${count.values.store}|${count.values.channel}|${shardOf(o.orderId, ROLLUP_SHARDS)}`;
-      const prev = adds.get(key);
-      if (prev) for (const [a, v] of Object.entries(count.counters)) prev.add.counters[a] = (prev.add.counters[a] ?? 0) + v;
-      else adds.set(key, { add: { family: 'orders', day: count.day, values: count.values, counters: { ...count.counters } }, shardKey: o.orderId });
-      orders++;
-    }
-    const day = created.slice(0, 10);
-    adds.set(`c|${c}`, { add: { family: 'customers', day, values: { channel: ['web', 'wechat', 'tmall'][c % 3]!, store: c % 3 ? 'flagship' : 'tmall' }, counters: { created: 1 } }, shardKey: id });
+    ids.push(id);
+    const channel = SOURCE_CHANNELS[c % 3]!;
+    const store = STORES[Math.floor(c / 4) % 2]!;
+    const created = new Date(start + signUpDay(c) * DAY_MS).toISOString();
+    items.push({ PK: customerPk(id), SK: SK.profile, entity: 'customer', id, status: 'active', createdAt: created, updatedAt: created, sourceChannel: channel, store, platformIds: [], tags: [], consent: {}, attributes: {}, version: 1 });
+    const shard = c % ROLLUP_SHARDS;
+    merge(`c|${created.slice(0, 10)}|${channel}|${store}|${shard}`, { family: 'customers', day: created.slice(0, 10), values: { channel, store }, counters: { created: 1 } }, idOnShard(`created-${c}-`, shard));
+  }
+  const total = Math.floor(customers * 2.5);
+  for (let j = 0; j < total; j++) {
+    const dayIndex = j % 365;
+    const round = Math.floor(j / 365);
+    const store = STORES[round % 2]!;
+    const channel = SALES_CHANNELS[Math.floor(round / 2) % 3]!;
+    const shard = Math.floor(round / 6) % ROLLUP_SHARDS;
+    // A customer who had signed up by that day.
+    const eligible = Math.min(customers, Math.ceil(((dayIndex + 1) * customers) / 300));
+    const c = Math.floor(r() * eligible);
+    const id = ids[c]!;
+    const placedAt = new Date(Math.max(start + dayIndex * DAY_MS, start + signUpDay(c) * DAY_MS) + Math.floor(r() * DAY_MS)).toISOString();
+    const orderId = idOnShard(`${id}-${j}-`, shard);
+    const o: StoredOrder = { platform: 'bench', store, orderId, identity: { platform: 'bench', store, sourceChannel: 'web' }, placedAt, updatedAt: placedAt, status: 'paid', currency: 'USD', totalMinor: 1_000 + Math.floor(r() * 20_000), subtotalMinor: 0, discountMinor: 0, taxMinor: 0, shippingMinor: 0, refundedMinor: 0, lines: [{ product: 'CD', quantity: 1, unitPriceMinor: 1_000 }], discountCodes: [], channel, customerId: id, refunds: {}, firstSeenAt: placedAt };
+    items.push({ PK: customerPk(id), SK: timelineSk(`${id}${j}`), entity: 'order', ...o });
+    const count = orderCount(o)!;
+    merge(`o|${count.day}|${count.values.store}|${count.values.channel}|${shardOf(orderId, ROLLUP_SHARDS)}`, { family: 'orders', day: count.day, values: count.values, counters: count.counters }, orderId);
   }
   // The other families, every day of the year (their size does not depend on the customers either).
   for (let d = 0; d < 365; d++) {
     const day = addDays(today, -d);
-    adds.set(`k|${day}`, { add: { family: 'checkouts', day, values: { store: 'flagship' }, counters: { started: 10, completed: 7, abandoned: 3, recovered: 1 } }, shardKey: day });
-    adds.set(`m|${day}`, { add: { family: 'messages', day, values: { channel: 'email', source: 'campaign' }, counters: { sent: 100, delivered: 98, opened: 40, clicked: 9, converted: 2 } }, shardKey: day });
+    merge(`k|${day}`, { family: 'checkouts', day, values: { store: 'flagship' }, counters: { started: 10, completed: 7, abandoned: 3, recovered: 1 } }, day);
+    merge(`m|${day}`, { family: 'messages', day, values: { channel: 'email', source: 'campaign' }, counters: { sent: 100, delivered: 98, opened: 40, clicked: 9, converted: 2 } }, day);
   }
   await batchPut(deps, items);
   const updates = repoOf(deps, RollupsRepo).updates([...adds.values()]);
   for (let i = 0; i < updates.length; i += 16) await Promise.all(updates.slice(i, i + 16).map((u) => deps.db.doc.send(new UpdateCommand(u.Update as never))));
-  return { orders };
+  return { orders: total };
 }
 
 async function loadAt(endpoint: string, customers: number): Promise<{ rcuPerLoad: number; loadMs: number; dailyMs: number; bareMs: number; itemsRead: number; snapshotMs: number }> {
@@ -105,7 +141,9 @@ async function loadAt(endpoint: string, customers: number): Promise<{ rcuPerLoad
   const deps = buildDeps({ ...loadConfig({}), tableName }, Buffer.alloc(32, 5), { db: { doc, tableName } });
   setDeps(deps);
   const today = new Date().toISOString().slice(0, 10);
+  const tf = performance.now();
   await fill(deps, customers, today);
+  if (process.env.CRM_BENCH_DEBUG) console.log(customers, 'fill ms', Math.round(performance.now() - tf));
   const t0 = performance.now();
   await runSnapshot(deps, { runId: 'bench' });
   const snapshotMs = performance.now() - t0;

@@ -186,15 +186,17 @@ async function render() {
     }),
     section('marketing', async () => {
       const m = await api(`/v1/reports/marketing?${qs(p)}`);
-      const sources = m.sources;
-      barChart($('#roi-chart'), { name: 'roi', labels: sources.map((s) => s.name.slice(0, 18)), series: [{ name: `Revenue (${m.currency})`, values: sources.map((s) => major(s.revenue, m.currency)) }, { name: 'Cost', values: sources.map((s) => major(s.cost ?? 0, m.currency)) }], label: 'Attributed revenue and cost per campaign and journey' });
+      // The period's figures of each campaign and journey (sources with nothing in the period last).
+      const sources = m.sources.map((s) => ({ ...s, ...s.period, lifetimeSent: s.sent })).sort((a, b) => b.sent - a.sent);
+      barChart($('#roi-chart'), { name: 'roi', labels: sources.map((s) => (s.name ?? s.id).slice(0, 18)), series: [{ name: `Revenue (${m.currency})`, values: sources.map((s) => major(s.revenue, m.currency)) }, { name: 'Cost', values: sources.map((s) => major(s.cost ?? 0, m.currency)) }], label: 'Attributed revenue and cost per campaign and journey in the period' });
       table($('#sources'), {
         name: 'sources',
         columns: [
-          { key: 'name', label: 'Name' }, { key: 'kind', label: 'Kind' }, { key: 'sent', label: 'Sent', num: true },
+          { key: 'name', label: 'Name', format: (x) => x ?? '(deleted)' }, { key: 'kind', label: 'Kind' }, { key: 'sent', label: 'Sent', num: true },
           { key: 'rates', label: 'Open', num: true, format: (r) => pct(r?.open) }, { key: 'rates', label: 'Click', num: true, format: (r) => pct(r?.click) },
           { key: 'converted', label: 'Orders', num: true }, { key: 'revenue', label: 'Revenue', num: true, format: (x) => money(x, m.currency) },
           { key: 'cost', label: 'Cost', num: true, format: (x) => (x === null ? '–' : money(x, m.currency)) }, { key: 'roi', label: 'ROI', num: true, format: pct },
+          { key: 'lifetimeSent', label: 'Sent (lifetime)', num: true },
         ],
         rows: sources,
       });

@@ -145,6 +145,15 @@ describe('the reports API', () => {
     expect(paid.cost).toBeGreaterThan(0);
     expect(m.sources.length).toBeGreaterThan(0);
     expect(m.sources[0]).toMatchObject({ kind: 'campaign', sent: expect.any(Number), cost: expect.any(Number) });
+    // Each source's figures of the period (the origin rollups) beside its lifetime ones: the seed's campaign sent this month.
+    const sent = m.sources.find((s: { kind: string; sent: number }) => s.kind === 'campaign' && s.sent > 0);
+    expect(sent.period.sent).toBeGreaterThan(0);
+    expect(sent.period.sent).toBeLessThanOrEqual(sent.sent);
+    expect(sent.period.cost).toBeLessThanOrEqual(sent.cost);
+    expect(sent.period.rates.open).toBe(sent.period.sent ? Math.round((sent.period.opened / sent.period.sent) * 10_000) / 10_000 : null);
+    // Over last year's weeks the same campaign, had it been active then, sent nothing: its period is empty while its lifetime stays.
+    const lastYear = ok(await t.call('GET', `/v1/reports/marketing?from=${daysAgo(400)}&to=${daysAgo(380)}`, { role: 'analyst' }));
+    for (const s of lastYear.sources) expect({ id: s.id, sent: s.period.sent, revenue: s.period.revenue }).toEqual({ id: s.id, sent: 0, revenue: 0 });
   });
 
   it('runs the lake export on demand: customers, orders and events as gzip JSON lines that fit their Athena tables', async () => {

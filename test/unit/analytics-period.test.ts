@@ -1,4 +1,4 @@
-import { bucketsOf, previousPeriod, resolvePeriod, weekStart } from '../../shared/domain/analytics/period';
+import { bucketsOf, monthShares, previousPeriod, resolvePeriod, weekStart } from '../../shared/domain/analytics/period';
 import { chooseDimension, chooseFilter, chooseMetrics } from '../../shared/domain/analytics/query';
 import { ValidationError } from '../../shared/domain/errors';
 
@@ -82,5 +82,17 @@ describe('metrics, dimensions and filters', () => {
     expect(issues(() => chooseFilter({ store: 'x'.repeat(256) }, ['store']))[0]!.field).toBe('store');
     expect(issues(() => chooseFilter({ channel: 'web' }, ['store']))).toEqual([{ field: 'channel', message: 'this report filters by store only' }]);
     expect(issues(() => chooseFilter({ store: 'a', channel: 'web' }, ['store', 'channel']))).toEqual([{ field: 'channel', message: 'filter by one of store or channel at a time' }]);
+  });
+});
+
+describe('monthShares', () => {
+  it('gives each month the period touches the share of its days inside the period', () => {
+    expect([...monthShares('2026-01-17', '2026-03-10')]).toEqual([
+      ['2026-01', 15 / 31],
+      ['2026-02', 1],
+      ['2026-03', 10 / 31],
+    ]);
+    expect([...monthShares('2024-02-01', '2024-02-29')]).toEqual([['2024-02', 1]]);
+    expect([...monthShares('2026-05-05', '2026-05-05')]).toEqual([['2026-05', 1 / 31]]);
   });
 });

@@ -1,4 +1,4 @@
-import { checkoutCount, eventAdds, moves, orderCount } from '../../shared/domain/analytics/rollups';
+import { checkoutCount, eventAdds, moves, orderCount, originOf, originParts } from '../../shared/domain/analytics/rollups';
 import type { StoredOrder } from '../../shared/domain/orders';
 
 const order = (over: Partial<StoredOrder> = {}): StoredOrder => ({
@@ -63,12 +63,29 @@ describe('what a checkout counts', () => {
   });
 });
 
+describe('a message\'s origin', () => {
+  it('is the campaign or journey and the channel; any other source is unknown, so the dimension grows with campaigns, never customers', () => {
+    expect(originOf({ sourceKind: 'journey', sourceId: 'j-1', channel: 'sms' })).toBe('journey:j-1:sms');
+    expect(originOf({ sourceKind: 'campaign', sourceId: 'c-1' })).toBe('campaign:c-1:-');
+    expect(originOf({ sourceKind: 'survey', sourceId: 'ticket-123', channel: 'email' })).toBe('-');
+    expect(originOf({ sourceKind: 'campaign', channel: 'email' })).toBe('-');
+    expect(originOf({})).toBe('-');
+  });
+  it('reads back into its parts, and a malformed value into nothing', () => {
+    expect(originParts('campaign:c-1:email')).toEqual({ kind: 'campaign', id: 'c-1', channel: 'email' });
+    expect(originParts('-')).toBeUndefined();
+    expect(originParts('survey:t:email')).toBeUndefined();
+    expect(originParts('campaign:c-1')).toBeUndefined();
+    expect(originParts('campaign:a:b:c')).toBeUndefined();
+  });
+});
+
 describe('events counted one by one', () => {
   const e = (type: string, data: Record<string, unknown>) => ({ id: 'e1', type, occurredAt: '2026-03-01T23:59:59.000Z', data });
   it('count profiles by source channel and store, messages by channel and source kind, leads by channel and rep', () => {
     expect(eventAdds(e('CustomerCreated', { customerId: 'c', sourceChannel: 'wechat' }), { profile: { store: 'tmall' } })).toEqual([{ family: 'customers', day: '2026-03-01', values: { channel: 'wechat', store: 'tmall' }, counters: { created: 1 } }]);
     expect(eventAdds(e('CustomerMerged', { customerId: 'c' }))).toEqual([{ family: 'customers', day: '2026-03-01', values: { channel: '-', store: '-' }, counters: { merged: 1 } }]);
-    expect(eventAdds(e('MessageConverted', { channel: 'email', sourceKind: 'campaign', amountMinor: 1_999, currency: 'EUR' }))).toEqual([{ family: 'messages', day: '2026-03-01', values: { channel: 'email', source: 'campaign' }, counters: { converted: 1, 'revenue|EUR': 1_999 } }]);
+    expect(eventAdds(e('MessageConverted', { channel: 'email', sourceKind: 'campaign', sourceId: 'cmp-1', amountMinor: 1_999, currency: 'EUR' }))).toEqual([{ family: 'messages', day: '2026-03-01', values: { channel: 'email', source: 'campaign', origin: 'campaign:cmp-1:email' }, counters: { converted: 1, 'revenue|EUR': 1_999 } }]);
     expect(eventAdds(e('LeadFollowedUp', { ownerId: 'rep-1' }))[0]).toMatchObject({ family: 'leads', values: { rep: 'rep-1' }, counters: { followUps: 1 } });
     expect(eventAdds(e('LeadConverted', { ownerId: 'rep-1', opportunityId: 'o' }))[0]!.counters).toEqual({ converted: 1, withOpportunity: 1 });
     // Orders and checkouts count through their facts, not one by one.

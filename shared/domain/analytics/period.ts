@@ -121,3 +121,14 @@ export function previousPeriod(p: Period): { from: string; to: string } {
   const len = daysBetween(p.from, p.to) + 1;
   return { from: addDays(p.from, -len), to: addDays(p.from, -1) };
 }
+
+/** Each month (`YYYY-MM`) the period touches, with the share of its days inside the period. */
+export function monthShares(from: string, to: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (let m = monthStart(from); m <= to; m = addMonths(m, 1)) {
+    const a = m < from ? from : m;
+    const b = monthEnd(m) > to ? to : monthEnd(m);
+    out.set(m.slice(0, 7), (daysBetween(a, b) + 1) / (daysBetween(m, monthEnd(m)) + 1));
+  }
+  return out;
+}

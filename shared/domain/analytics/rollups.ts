@@ -16,7 +16,7 @@ export const FAMILIES = {
   orders: ['store', 'channel'],
   customers: ['channel', 'store'],
   checkouts: ['store'],
-  messages: ['channel', 'source'],
+  messages: ['channel', 'source', 'origin'],
   leads: ['channel', 'rep'],
 } as const satisfies Record<string, readonly string[]>;
 export type Family = keyof typeof FAMILIES;
@@ -156,6 +156,28 @@ const MESSAGE_COUNTERS: Record<string, string> = {
   MessageConverted: 'converted',
 };
 
+/** The kinds of message source counted one by one in the `origin` dimension (their number grows with campaigns, not customers). */
+export const ORIGIN_KINDS: readonly string[] = ['campaign', 'journey'];
+
+/**
+ * A message's `origin` value: `<kind>:<id>:<channel>` for a campaign's or a journey's message (its
+ * period figures, and per channel for a campaign's cost model), `-` for any other (a survey, a
+ * reminder: their ids follow tickets and tasks, which would make the dimension grow with customers).
+ */
+export function originOf(d: Record<string, unknown>): string {
+  const kind = d.sourceKind;
+  const id = d.sourceId;
+  if (typeof kind !== 'string' || !ORIGIN_KINDS.includes(kind) || typeof id !== 'string' || !id) return UNKNOWN;
+  return `${kind}:${id}:${typeof d.channel === 'string' && d.channel ? d.channel : UNKNOWN}`;
+}
+
+/** An `origin` value's parts (undefined for `-` or a malformed value). */
+export function originParts(value: string): { kind: string; id: string; channel: string } | undefined {
+  const [kind = '', id = '', channel = '', ...rest] = value.split(':');
+  if (rest.length || !ORIGIN_KINDS.includes(kind) || !id || !channel) return undefined;
+  return { kind, id, channel };
+}
+
 /** Event types whose profile (channel, store) the counting needs. */
 export const NEEDS_PROFILE: ReadonlySet<string> = new Set(Object.keys(CUSTOMER_COUNTERS));
 
@@ -173,7 +195,7 @@ export function eventAdds(e: EventLike, ctx: EventContext = {}): RollupAdd[] {
   if (message) {
     const counters: Counters = { [message]: 1 };
     if (e.type === 'MessageConverted' && typeof d.amountMinor === 'number' && typeof d.currency === 'string') counters[`revenue|${d.currency}`] = d.amountMinor;
-    return [{ family: 'messages', day, values: { channel: str(d.channel), source: str(d.sourceKind) }, counters }];
+    return [{ family: 'messages', day, values: { channel: str(d.channel), source: str(d.sourceKind), origin: originOf(d) }, counters }];
   }
   switch (e.type) {
     case 'LeadCreated':

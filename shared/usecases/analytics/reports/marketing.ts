@@ -1,6 +1,7 @@
-import { addDays, addMonths, daysBetween, monthEnd, monthStart } from '../../../domain/analytics/period';
+import { addDays, monthShares } from '../../../domain/analytics/period';
 import { chooseCurrency, chooseDimension, chooseFilter, chooseMetrics } from '../../../domain/analytics/query';
 import type { Counters } from '../../../domain/analytics/rollups';
+import { periodBySource } from '../../../domain/analytics/sources';
 import { fixedShare, messageCost, ratesOf, roi, zeroCounters } from '../../../domain/campaigns/results';
 import type { Campaign } from '../../../domain/campaigns/campaign';
 import { AnalyticsRunsRepo } from '../../../store/analytics-runs-repo';
@@ -13,11 +14,13 @@ import { ratio, reportBase, rollupBuckets, sumCounters } from '../report-common'
 
 /**
  * Marketing: messages per bucket (sent, delivered, opened, clicked, converted, attributed revenue;
- * by channel or source kind) from the rollups; per campaign and journey active in the period, their
- * lifetime counters from the send pipeline's stats (messaging's `sourceStats`, read, not
- * re-counted), rates, revenue, cost and ROI (a campaign's own cost model; journeys' costs as
- * entered); acquisition cost per source channel: the spend entered for the months of the period
- * (prorated by days) over the profiles that channel brought in the period.
+ * by channel or source kind) from the rollups; per campaign and journey, the period's figures from
+ * the rollups' `origin` dimension (rates, revenue, cost and ROI: a campaign's own cost model, its
+ * fixed cost shared by the period's part of its sends; a journey's entered costs of the period's
+ * months, prorated by days) beside their lifetime counters from the send pipeline's stats
+ * (messaging's `sourceStats`, read, not re-counted); acquisition cost per source channel: the spend
+ * entered for the months of the period (prorated by days) over the profiles that channel brought in
+ * the period.
  */
 export const MESSAGE_METRICS = ['sent', 'delivered', 'opened', 'clicked', 'converted', 'bounced', 'unsubscribed', 'revenue', 'openRate', 'clickRate', 'conversionRate'] as const;
 const DIMS = ['channel', 'source'] as const;
@@ -68,8 +71,9 @@ export async function marketingReport(ctx: Ctx, q: MarketingQuery) {
   const cur = chooseCurrency(q.currency, base.baseCurrency);
   const p = base.period;
   const dim = filter?.dim ?? by ?? 'all';
-  const [messages, profiles, campaignsPage, journeysPage, costs] = await Promise.all([
+  const [messages, origins, profiles, campaignsPage, journeysPage, costs] = await Promise.all([
     rollupBuckets(ctx, 'messages', dim, p),
+    rollupBuckets(ctx, 'messages', 'origin', p),
     rollupBuckets(ctx, 'customers', 'channel', p),
     repoOf(ctx.deps, CampaignsRepo).list(undefined, MAX_SOURCES),
     repoOf(ctx.deps, JourneysRepo).list(MAX_SOURCES),
@@ -82,37 +86,55 @@ export async function marketingReport(ctx: Ctx, q: MarketingQuery) {
     return { key: key === '*' ? 'all' : key, rows: p.buckets.map((b) => keep(messageRow(b, m.get(b) ?? {}, cur))), totals: keep(messageRow(`${p.from}..${p.to}`, sumCounters(m.values()), cur)) };
   });
 
-  // Campaigns and journeys: lifetime results of those active in the period.
-  const campaigns = campaignsPage.items.filter((c) => activeIn(c, p.from, p.to));
-  const journeys = journeysPage.items.filter((j) => j.status !== 'draft' || j.liveVersion !== undefined);
+  // Campaigns and journeys: the period's figures (origin rollups) and their lifetime results.
+  const inPeriod = periodBySource(origins);
+  const shareOfPeriod = monthShares(p.from, p.to);
+  const listed = new Map<string, Campaign>(campaignsPage.items.filter((c) => activeIn(c, p.from, p.to)).map((c) => [c.id, c]));
+  const listedJourneys = new Map(journeysPage.items.filter((j) => j.status !== 'draft' || j.liveVersion !== undefined).map((j) => [j.id, j]));
+  // Sources that sent in the period but are not among the newest: the busiest, up to the cap.
+  const busiest = [...inPeriod.entries()].sort((a, b) => (b[1].counters.sent ?? 0) - (a[1].counters.sent ?? 0));
+  const extraCampaigns = busiest.filter(([k]) => k.startsWith('campaign:') && !listed.has(k.slice(9))).slice(0, MAX_SOURCES).map(([k]) => k.slice(9));
+  const extraJourneys = busiest.filter(([k]) => k.startsWith('journey:') && !listedJourneys.has(k.slice(8))).slice(0, MAX_SOURCES).map(([k]) => k.slice(8));
+  const [moreCampaigns, moreJourneys] = await Promise.all([
+    Promise.all(extraCampaigns.map(async (id) => ({ id, c: await repoOf(ctx.deps, CampaignsRepo).get(id) }))),
+    Promise.all(extraJourneys.map(async (id) => ({ id, j: await repoOf(ctx.deps, JourneysRepo).get(id) }))),
+  ]);
+  const campaigns: { id: string; c?: Campaign }[] = [...[...listed.values()].map((c) => ({ id: c.id, c })), ...moreCampaigns];
+  const journeys = [...[...listedJourneys.values()].map((j) => ({ id: j.id, j })), ...moreJourneys];
   const journeyCost = (id: string) => costs.filter((c) => c.currency === cur).reduce((s, c) => s + (c.journeys[id] ?? 0), 0);
+  const journeyPeriodCost = (id: string) => Math.round(costs.filter((c) => c.currency === cur).reduce((s, c) => s + (c.journeys[id] ?? 0) * (shareOfPeriod.get(c.month) ?? 0), 0));
+  const periodOf = (key: string, cost: number | null) => {
+    const c = inPeriod.get(key)?.counters ?? {};
+    const t = { ...zeroCounters(), ...c };
+    const revenue = c[`revenue|${cur}`] ?? 0;
+    return { sent: t.sent, delivered: t.delivered, opened: t.opened, clicked: t.clicked, converted: t.converted, unsubscribed: t.unsubscribed, revenue, cost, roi: cost === null ? null : roi(revenue, cost), rates: ratesOf(t) };
+  };
   const sources = await Promise.all([
-    ...campaigns.map(async (c) => {
-      const stats = await sourceStats(ctx.deps, 'campaign', c.id);
+    ...campaigns.map(async ({ id, c }) => {
+      const stats = await sourceStats(ctx.deps, 'campaign', id);
       const t = { ...zeroCounters(), ...stats.total };
       const channels = Object.entries(stats.byChannel) as [string, { sent: number }][];
-      const cost = c.cost.currency === cur ? fixedShare(c.cost, t.sent, t.sent, true) + channels.reduce((s, [ch, x]) => s + messageCost(c.cost, ch as never, x.sent), 0) : null;
+      const cost = c && c.cost.currency === cur ? fixedShare(c.cost, t.sent, t.sent, true) + channels.reduce((s, [ch, x]) => s + messageCost(c.cost, ch as never, x.sent), 0) : null;
+      const mine = inPeriod.get(`campaign:${id}`);
+      const periodSent = mine?.counters.sent ?? 0;
+      const periodCost = c && c.cost.currency === cur ? fixedShare(c.cost, periodSent, t.sent, periodSent >= t.sent) + Object.entries(mine?.sentByChannel ?? {}).reduce((s, [ch, n]) => s + messageCost(c.cost, ch as never, n), 0) : null;
       const revenue = t.revenueMinor[cur] ?? 0;
-      return { kind: 'campaign', id: c.id, name: c.name, status: c.status, sent: t.sent, delivered: t.delivered, opened: t.opened, clicked: t.clicked, converted: t.converted, unsubscribed: t.unsubscribed, revenue, cost, roi: cost === null ? null : roi(revenue, cost), rates: ratesOf(t) };
+      return { kind: 'campaign', id, name: c?.name ?? null, status: c?.status ?? 'deleted', sent: t.sent, delivered: t.delivered, opened: t.opened, clicked: t.clicked, converted: t.converted, unsubscribed: t.unsubscribed, revenue, cost, roi: cost === null ? null : roi(revenue, cost), rates: ratesOf(t), period: periodOf(`campaign:${id}`, periodCost) };
     }),
-    ...journeys.map(async (j) => {
-      const stats = await sourceStats(ctx.deps, 'journey', j.id);
+    ...journeys.map(async ({ id, j }) => {
+      const stats = await sourceStats(ctx.deps, 'journey', id);
       const t = { ...zeroCounters(), ...stats.total };
       const revenue = t.revenueMinor[cur] ?? 0;
-      const cost = journeyCost(j.id);
-      return { kind: 'journey', id: j.id, name: j.name, status: j.status, sent: t.sent, delivered: t.delivered, opened: t.opened, clicked: t.clicked, converted: t.converted, unsubscribed: t.unsubscribed, revenue, cost, roi: roi(revenue, cost), rates: ratesOf(t) };
+      const cost = journeyCost(id);
+      return { kind: 'journey', id, name: j?.name ?? null, status: j?.status ?? 'deleted', sent: t.sent, delivered: t.delivered, opened: t.opened, clicked: t.clicked, converted: t.converted, unsubscribed: t.unsubscribed, revenue, cost, roi: roi(revenue, cost), rates: ratesOf(t), period: periodOf(`journey:${id}`, journeyPeriodCost(id)) };
     }),
   ]);
 
   // Acquisition cost per source channel: spend of the period's days (each month's spend spread over its days).
   const spend = new Map<string, number>();
-  for (let m = monthStart(p.from); m <= p.to; m = addMonths(m, 1)) {
-    const month = costs.find((c) => c.month === m.slice(0, 7) && c.currency === cur);
-    if (!month) continue;
-    const a = m < p.from ? p.from : m;
-    const b = monthEnd(m) > p.to ? p.to : monthEnd(m);
-    const share = (daysBetween(a, b) + 1) / (daysBetween(m, monthEnd(m)) + 1);
-    for (const [ch, amount] of Object.entries(month.channels)) spend.set(ch, (spend.get(ch) ?? 0) + amount * share);
+  for (const month of costs) {
+    const share = month.currency === cur ? shareOfPeriod.get(month.month) : undefined;
+    if (share) for (const [ch, amount] of Object.entries(month.channels)) spend.set(ch, (spend.get(ch) ?? 0) + amount * share);
   }
   const channels = new Set([...spend.keys(), ...[...profiles.keys()].filter((k) => k !== '-')]);
   const acquisition = [...channels].sort().map((channel) => {
