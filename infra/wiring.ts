@@ -79,6 +79,8 @@ export interface BlobAccess {
   // Analytics (issue 9) added 'analytics': the lake export's gzip JSON-lines objects (no expiry rule on that prefix).
   prefix: 'imports' | 'exports' | 'attachments' | 'analytics';
   access: 'read' | 'write';
+  /** DeleteObject too: only the function that runs erasures (they remove export files that hold the person, docs/privacy.md). */
+  delete?: true;
 }
 
 /** Cognito admin API actions the users functions call (see shared/runtime/cognito-directory.ts). */
@@ -358,8 +360,9 @@ export const WIRING: readonly FunctionSpec[] = [
   http('privacy-requests-create', 'privacy/create', privacy.createPrivacyRequest, 'write', { sendsTo: ['privacy'] }),
   http('privacy-requests-list', 'privacy/list', privacy.listPrivacyRequests, 'read'),
   http('privacy-requests-get', 'privacy/get', privacy.getPrivacyRequest, 'write', { blobs: { prefix: 'exports', access: 'read' } }),
-  // Data-subject requests run one per message: an export writes its JSON file, an erasure blanks every section then the profile.
-  { name: 'privacy', entry: 'functions/workers/privacy.ts', queue: { name: 'privacy', batchSize: 1, maxReceiveCount: 5, visibilityTimeoutSeconds: 960 }, blobs: { prefix: 'exports', access: 'write' }, table: 'write', memoryMb: 1024, timeoutSeconds: 900 },
+  // Data-subject requests run one per message: an export writes its JSON file, an erasure blanks every section then the profile;
+  // a shop erasure (Shopify's shop/redact) walks the customer lists and queues each customer's erasure (and its own continuation).
+  { name: 'privacy', entry: 'functions/workers/privacy.ts', queue: { name: 'privacy', batchSize: 1, maxReceiveCount: 5, visibilityTimeoutSeconds: 960 }, blobs: { prefix: 'exports', access: 'write', delete: true }, table: 'write', sendsTo: ['privacy'], memoryMb: 1024, timeoutSeconds: 900 },
   { name: 'privacy-intake', entry: 'functions/workers/privacy-intake.ts', consumer: { events: ['PrivacyRequestReceived'], batchSize: 10, maxReceiveCount: 5, visibilityTimeoutSeconds: 60 }, sendsTo: ['privacy'], table: 'write' },
   // Users and integration clients (issue 7): the table is the authority, the user pool (AWS) mirrors it.
   http('users-invite', 'users/invite', users.inviteUser, 'write', { directory: ['AdminCreateUser', 'AdminGetUser', 'AdminAddUserToGroup', 'AdminRemoveUserFromGroup'] }),

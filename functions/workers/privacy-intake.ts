@@ -2,7 +2,7 @@ import { eventConsumer } from '../../shared/events/consumer';
 import { messageQueue } from '../../shared/runtime/sqs-message-queue';
 import { intakePlatformRequest } from '../../shared/usecases/privacy/intake';
 
-/** Shopify's customers/data_request and customers/redact become data-subject requests (an export, an erasure). */
+/** Shopify's customers/data_request, customers/redact and shop/redact become data-subject requests (an export, an erasure, a shop erasure). */
 export const CONSUMES = ['PrivacyRequestReceived'] as const;
 
 export const handler = eventConsumer('privacy-intake', CONSUMES, async (event, { deps, log }) => {

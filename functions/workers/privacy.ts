@@ -4,7 +4,10 @@ import { countMetric, flushMetrics, invocationLogger } from '../../shared/runtim
 import { blobStore } from '../../shared/runtime/s3-blob-store';
 import { runPrivacyRequest } from '../../shared/usecases/privacy/requests';
 
-/** Runs data-subject requests (export, erasure), one per message; a failed run is retried whole, then kept in the DLQ. */
+/**
+ * Runs data-subject requests (export, erasure), one per message; a failed run is retried whole, then kept in the DLQ.
+ * A shop erasure (Shopify's shop/redact) queues its customers' erasures here, and its own continuation when it runs long.
+ */
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const deps = await getDeps();
   const failures: { itemIdentifier: string }[] = [];

@@ -33,7 +33,7 @@ export async function serveBlob(blobs: LocalBlobStore, req: IncomingMessage, res
     return writeResult(res, { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key, size }) }, headers);
   }
   const info = await blobs.head(key);
-  if (!info) return writeResult(res, problem(404, 'Not found', 'The file does not exist (exports are kept 7 days).', { instance: path }), headers);
+  if (!info) return writeResult(res, problem(404, 'Not found', 'The file does not exist: exports are kept 7 days, and an erasure removes those that could hold the person it erased (ask the API about the export).', { instance: path }), headers);
   res.writeHead(200, {
     ...headers,
     'content-type': key.startsWith('attachments/') ? 'application/octet-stream' : 'text/csv; charset=utf-8',

@@ -228,7 +228,8 @@ export class StatelessStack extends Stack {
   /**
    * Functions that touch import uploads or export files: exactly the S3 actions their access needs
    * on their one prefix (read: GetObject, and ListBucket on that prefix so a missing file is a 404;
-   * write: PutObject), the data key for those objects, and the bucket name in CRM_BLOB_BUCKET.
+   * write: PutObject, and DeleteObject where `delete` is declared), the data key for those objects,
+   * and the bucket name in CRM_BLOB_BUCKET.
    */
   private bindBlobs(fn: CrmFunction, blobs: BlobAccess): void {
     const { key } = this.stateful;
@@ -241,7 +242,7 @@ export class StatelessStack extends Stack {
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucketArn], conditions: { StringLike: { 's3:prefix': [`${blobs.prefix}/*`] } } }));
       key.grantDecrypt(fn);
     } else {
-      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [objects] }));
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: blobs.delete ? ['s3:PutObject', 's3:DeleteObject'] : ['s3:PutObject'], resources: [objects] }));
       key.grant(fn, 'kms:GenerateDataKey');
     }
     fn.addEnvironment('CRM_BLOB_BUCKET', bucketName);

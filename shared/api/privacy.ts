@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { PRIVACY_KINDS, PRIVACY_STATUSES } from '../domain/privacy';
+import { PRIVACY_KINDS, PRIVACY_STATUSES, SUBJECT_PRIVACY_KINDS } from '../domain/privacy';
 import { defineRoute, once } from './contract';
 import { idParams, isoDateTime, pageQuery, text, ulidId } from './common';
 
@@ -23,6 +23,9 @@ const requestSchema = once(() =>
     error: z.optional(z.string()),
     attempts: z.int(),
     download: z.optional(z.object({ url: z.string(), expiresAt: isoDateTime() })),
+    /** An export whose file an erasure of the person removed (that erasure's request id); GET of it answers 410. */
+    fileRemovedAt: z.optional(isoDateTime()),
+    fileRemovedBy: z.optional(z.string()),
   }),
 );
 
@@ -33,7 +36,7 @@ export const createPrivacyRequest = defineRoute({
   permission: 'privacy:admin',
   summary: 'A data-subject request about a customer (`customerId`) or a person who only ever was a lead (`leadId`): `export` (a JSON file of everything held about them) or `erasure` (personal data removed everywhere, anonymized aggregates kept); runs in the background, due in 30 days',
   tag: 'Security',
-  body: () => z.strictObject({ kind: z.enum(PRIVACY_KINDS), customerId: z.optional(ulidId()), leadId: z.optional(ulidId()), reason: z.optional(text(500)) }),
+  body: () => z.strictObject({ kind: z.enum(SUBJECT_PRIVACY_KINDS), customerId: z.optional(ulidId()), leadId: z.optional(ulidId()), reason: z.optional(text(500)) }),
   response: requestSchema,
   status: 202,
   throttle: { rateLimit: 1, burstLimit: 5 },
@@ -58,7 +61,7 @@ export const getPrivacyRequest = defineRoute({
   method: 'GET',
   path: '/v1/privacy-requests/{id}',
   permission: 'privacy:admin',
-  summary: 'One data-subject request; a completed export carries a 15-minute download URL (the download is recorded in the audit trail)',
+  summary: 'One data-subject request; a completed export carries a 15-minute download URL (the download is recorded in the audit trail); an export whose file a later erasure of the person removed answers 410 (`reason: erased`); a shop erasure (Shopify shop/redact) reports `customersVisited`, `customersErased`, `customersDetached` and `identitiesDetached`',
   tag: 'Security',
   params: idParams,
   response: requestSchema,

@@ -141,7 +141,7 @@ export const getExport = defineRoute({
   method: 'GET',
   path: '/v1/exports/{id}',
   permission: 'customers:read',
-  summary: 'An export job: status, rows, and a short-lived download URL once completed',
+  summary: 'An export job: status, rows, and a short-lived download URL once completed; 410 (`reason: erased`) once a data-subject erasure removed its file',
   tag: 'Import and export',
   params: idParams,
   response: exportJob,

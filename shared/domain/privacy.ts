@@ -1,12 +1,19 @@
 import type { Customer } from './customer';
+import { DomainError } from './errors';
 
 /**
  * Data-subject requests (issue 7; GDPR art. 15/17/20, PIPL art. 45/47): a copy of everything held
  * about one customer, or its erasure. Each is recorded with its source and a deadline (one month),
  * run in the background, and audited.
  */
-export const PRIVACY_KINDS = ['export', 'erasure'] as const;
+export const PRIVACY_KINDS = ['export', 'erasure', 'shop-erasure'] as const;
 export type PrivacyKind = (typeof PRIVACY_KINDS)[number];
+/**
+ * What a caller may ask for about one person. `shop-erasure` is made only by Shopify's
+ * `shop/redact` (a store uninstalled the app): the erasure of that store's customers, one
+ * `erasure` request each (./privacy-shop.ts).
+ */
+export const SUBJECT_PRIVACY_KINDS = ['export', 'erasure'] as const;
 export const PRIVACY_STATUSES = ['received', 'running', 'completed', 'failed'] as const;
 export type PrivacyStatus = (typeof PRIVACY_STATUSES)[number];
 
@@ -32,6 +39,9 @@ export interface PrivacyRequest {
   result?: Record<string, number>;
   /** Export: the file in the transfer store. */
   fileKey?: string;
+  /** Export: its file was removed by this erasure (request id), then; its download answers 410. */
+  fileRemovedAt?: string;
+  fileRemovedBy?: string;
   error?: string;
   attempts: number;
   updatedAt: string;
@@ -89,3 +99,11 @@ export function dueAt(receivedAt: string): string {
 }
 
 export const isOverdue = (r: Pick<PrivacyRequest, 'status' | 'dueAt'>, now: string) => r.status !== 'completed' && r.dueAt < now;
+
+/**
+ * The answer about an export file an erasure removed (a data-subject export of the person, or a
+ * customer CSV made before the erasure): 410 Gone with `reason: erased`, never a link to nothing.
+ */
+export function removedByErasure(what: string, removedAt: string, extra: Record<string, unknown> = {}): DomainError {
+  return new DomainError(410, 'Gone', `${what} was removed by a data-subject erasure on ${removedAt}: it held personal data of the person erased.`, { reason: 'erased', removedAt, ...extra });
+}

@@ -152,6 +152,11 @@ export interface ExportJob {
   fileSize?: number;
   rows: number;
   failure?: string;
+  /** The file was removed by a data-subject erasure (its request id), then; the job answers 410. */
+  removedAt?: string;
+  removedBy?: string;
+  /** Erasures that ran while the job was not yet completed: a run that started before one reads again. */
+  erasures?: number;
 }
 
 /** Uploads and exports are kept this long (S3 lifecycle rule; the local folder is cleared likewise). */

@@ -27,6 +27,8 @@ export interface BlobStore {
   /** Bytes `[start, start + length)`; fewer at the end of the blob, none past it. */
   read(key: string, start: number, length: number): Promise<Buffer>;
   put(key: string, body: Buffer, contentType: string): Promise<void>;
+  /** Removes the blob; none there is no error (an erasure retried deletes again). */
+  delete(key: string): Promise<void>;
 }
 
 /** Blob keys are `<prefix>/<id>/<name>`: no empty segments, no `..`, nothing a path could escape with. */

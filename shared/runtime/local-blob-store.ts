@@ -117,6 +117,10 @@ export class LocalBlobStore implements BlobStore {
     await rename(tmp, file);
   }
 
+  async delete(key: string): Promise<void> {
+    await rm(this.path(key), { force: true });
+  }
+
   /** Streams an upload to the blob; it appears whole or not at all (like an S3 PUT). */
   async receive(key: string, body: Readable, maxBytes: number): Promise<number> {
     const file = this.path(key);

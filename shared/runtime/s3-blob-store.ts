@@ -8,8 +8,8 @@ import { attachment, type BlobInfo, type BlobStore, type SignedUrl } from './blo
  * The blob store on S3, signed with the SDK's own SigV4 signer (`@smithy/signature-v4`, already in
  * every bundle for DynamoDB) instead of `@aws-sdk/client-s3` + `@aws-sdk/s3-request-presigner`,
  * which add about 165 KB to a bundle: presigned URLs are byte for byte those of the official
- * presigner (test/unit/s3-blob-store.test.ts compares them), and the four calls a job needs (HEAD,
- * ranged GET, PUT) are plain signed HTTPS requests. Virtual-hosted addressing, UNSIGNED-PAYLOAD
+ * presigner (test/unit/s3-blob-store.test.ts compares them), and the calls a job needs (HEAD,
+ * ranged GET, PUT, and DELETE for an erasure) are plain signed HTTPS requests. Virtual-hosted addressing, UNSIGNED-PAYLOAD
  * (TLS protects the body; S3 accepts it over HTTPS), SSE-KMS by the bucket's default encryption.
  */
 /** The hash constructor SigV4 wants: SHA-256, or HMAC-SHA-256 when given a key (signing-key derivation). */
@@ -134,6 +134,12 @@ export class S3BlobStore implements BlobStore {
   async put(key: string, body: Buffer, contentType: string): Promise<void> {
     const res = await this.send('PUT', key, { 'content-type': contentType, 'content-length': String(body.length) }, body);
     if (res.status !== 200) return S3BlobStore.fail(res, `PUT ${key}`);
+  }
+
+  /** DeleteObject: 204 whether or not the object was there (404 is taken as gone too). */
+  async delete(key: string): Promise<void> {
+    const res = await this.send('DELETE', key);
+    if (res.status !== 204 && res.status !== 200 && res.status !== 404) return S3BlobStore.fail(res, `DELETE ${key}`);
   }
 }
 

@@ -125,6 +125,9 @@ export const importErrorKey = (jobId: string, line: number) => ({ PK: `${IMPORT}
 export const importPk = (jobId: string) => `${IMPORT}${jobId}`;
 export const IMPORT_ERROR_PREFIX = 'ERR#';
 export const exportJobKey = (jobId: string) => ({ PK: `EXP#${jobId}`, SK: 'JOB' });
+/** Export jobs by creation (GSI1), so an erasure finds the files made before it (one partition: exports are rare, and their items expire in 30 days). */
+export const EXPORT_JOBS_PK = 'EXPS';
+export const exportJobListKeys = (createdAt: string, jobId: string) => ({ GSI1PK: EXPORT_JOBS_PK, GSI1SK: `${createdAt}#${jobId}` });
 
 /** Object keys in the transfer bucket (S3) or folder (local); lifecycle rules expire each prefix. */
 export const BLOB_PREFIXES = { imports: 'imports/', exports: 'exports/', attachments: 'attachments/' } as const;
@@ -493,6 +496,20 @@ export const isRateCounterPk = (pk: unknown): boolean => typeof pk === 'string' 
 export const privacyRequestItemKey = (id: string) => ({ PK: `DSR#${id}`, SK: 'DSR' });
 export const privacyListKeys = (status: string, dueAt: string, id: string) => ({ GSI1PK: privacyListPk(status), GSI1SK: `${dueAt}#${id}` });
 export const privacyListPk = (status: string) => `DSRS#${status}`;
+/** Requests by their subject (GSI2): an erasure finds the export files of the person it erases. */
+export const privacySubjectPk = (kind: 'customer' | 'lead', id: string) => `DSRSUBJ#${kind}#${id}`;
+/** Whose export files an erasure removes, kept by its first try (a retry no longer finds the leads it erased by their contact). */
+export const erasureFilesScopeKey = (requestId: string) => ({ PK: privacyRequestItemKey(requestId).PK, SK: 'DSRFILES' });
+export const privacySubjectKeys = (r: { kind: string; customerId?: string; leadId?: string; receivedAt: string; id: string }) =>
+  r.customerId || r.leadId ? { GSI2PK: privacySubjectPk(r.customerId ? 'customer' : 'lead', (r.customerId ?? r.leadId)!), GSI2SK: `${r.kind}#${r.receivedAt}#${r.id}` } : {};
+/**
+ * A shop erasure (Shopify's shop/redact) keeps, in its request's partition, where its walk of the
+ * customer lists stands (`DSRWALK`) and one record per customer it erased or detached (`DSRC#<id>`).
+ */
+export const shopErasureWalkKey = (requestId: string) => ({ PK: `DSR#${requestId}`, SK: 'DSRWALK' });
+export const SHOP_ERASURE_SUBJECT_PREFIX = 'DSRC#';
+export const shopErasureSubjectKey = (requestId: string, customerId: string) => ({ PK: `DSR#${requestId}`, SK: `${SHOP_ERASURE_SUBJECT_PREFIX}${customerId}` });
+export const shopErasurePk = (requestId: string) => `DSR#${requestId}`;
 /** Replay copies of API answers that carry a customer (Idempotency-Key records), found by the customer for an erasure. */
 export const idempotencyCustomerKeys = (customerId: string) => ({ GSI1PK: `IDEMC#${customerId}`, GSI1SK: 'IDEM' });
 export const idempotencyCustomerPk = (customerId: string) => `IDEMC#${customerId}`;

@@ -2,7 +2,7 @@ import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryComman
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { JOB_RETENTION_DAYS, type Checkpoint, type ExportJob, type ImportCounters, type ImportJob, type RowError, type RowOutcome } from '../domain/transfers';
 import type { Db } from './client';
-import { exportJobKey, IMPORT_ERROR_PREFIX, importErrorKey, importJobKey, importPk, importRowKey, stripKeys } from './keys';
+import { EXPORT_JOBS_PK, exportJobKey, exportJobListKeys, IMPORT_ERROR_PREFIX, importErrorKey, importJobKey, importPk, importRowKey, stripKeys } from './keys';
 
 export const IMPORT_JOB_ENTITY = 'import-job';
 export const IMPORT_ROW_ENTITY = 'import-row';
@@ -167,7 +167,11 @@ export class TransfersRepo {
 
   async createExport(job: ExportJob): Promise<void> {
     await this.db.doc.send(
-      new PutCommand({ TableName: this.db.tableName, Item: { ...exportJobKey(job.id), entity: EXPORT_JOB_ENTITY, ...job, ttl: ttlFrom(job.createdAt) }, ConditionExpression: 'attribute_not_exists(PK)' }),
+      new PutCommand({
+        TableName: this.db.tableName,
+        Item: { ...exportJobKey(job.id), ...exportJobListKeys(job.createdAt, job.id), entity: EXPORT_JOB_ENTITY, ...job, ttl: ttlFrom(job.createdAt) },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
     );
   }
 
@@ -176,13 +180,67 @@ export class TransfersRepo {
     return res.Item ? stripKeys<ExportJob>(res.Item) : undefined;
   }
 
-  /** created → running; a retried run (still `running`) may go on. False when the export is over. */
-  async markExportRunning(id: string, now: string): Promise<boolean> {
-    return !!(await this.update(exportJobKey(id), { status: 'running', updatedAt: now }, '#status IN (:created, :running)', { ':created': 'created', ':running': 'running' }));
+  /** created → running; a retried run (still `running`) may go on. The job as it is now, undefined when the export is over. */
+  async markExportRunning(id: string, now: string): Promise<ExportJob | undefined> {
+    const item = await this.update(exportJobKey(id), { status: 'running', updatedAt: now }, '#status IN (:created, :running)', { ':created': 'created', ':running': 'running' });
+    return item ? stripKeys<ExportJob>(item) : undefined;
   }
 
-  async completeExport(id: string, rows: number, fileSize: number, now: string): Promise<boolean> {
-    return !!(await this.update(exportJobKey(id), { status: 'completed', rows, fileSize, finishedAt: now, updatedAt: now }, '#status = :running', { ':running': 'running' }));
+  /**
+   * running → completed, unless an erasure ran since the run began (`erasures` is no longer what
+   * the run saw when it started): false then, or when the export is over.
+   */
+  async completeExport(id: string, rows: number, fileSize: number, now: string, erasuresSeen = 0): Promise<boolean> {
+    const unchanged = erasuresSeen ? 'erasures = :seen' : 'attribute_not_exists(erasures)';
+    return !!(await this.update(exportJobKey(id), { status: 'completed', rows, fileSize, finishedAt: now, updatedAt: now }, `#status = :running AND ${unchanged}`, {
+      ':running': 'running',
+      ...(erasuresSeen ? { ':seen': erasuresSeen } : {}),
+    }));
+  }
+
+  /** Export jobs created at or after `sinceIso`, oldest first (GSI1 `EXPS`; a bounded Query: job items expire in 30 days). */
+  async exportsCreatedSince(sinceIso: string): Promise<ExportJob[]> {
+    const out: ExportJob[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.db.doc.send(
+        new QueryCommand({
+          TableName: this.db.tableName,
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK >= :since',
+          ExpressionAttributeValues: { ':pk': EXPORT_JOBS_PK, ':since': sinceIso },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      out.push(...(res.Items ?? []).map((i) => stripKeys<ExportJob>(i)));
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  /** A completed export's file removed by an erasure (once: false when it is not completed or was marked already). */
+  async markExportRemoved(id: string, erasureId: string, now: string): Promise<boolean> {
+    return !!(await this.update(exportJobKey(id), { removedAt: now, removedBy: erasureId, updatedAt: now }, '#status = :completed AND attribute_not_exists(removedAt)', { ':completed': 'completed' }));
+  }
+
+  /** An erasure ran while the export was not completed: a run that began before it must read again (false when it is over). */
+  async noteErasure(id: string, now: string): Promise<boolean> {
+    try {
+      await this.db.doc.send(
+        new UpdateCommand({
+          TableName: this.db.tableName,
+          Key: exportJobKey(id),
+          UpdateExpression: 'SET updatedAt = :now ADD erasures :one',
+          ConditionExpression: '#status IN (:created, :running)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':now': now, ':one': 1, ':created': 'created', ':running': 'running' },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (conditionFailed(e)) return false;
+      throw e;
+    }
   }
 
   async failExport(id: string, failure: string, now: string): Promise<boolean> {

@@ -83,27 +83,40 @@ const row = (c: Customer) => [
   c.updatedAt,
 ];
 
-/** Writes the file and completes the job (idempotent: a retry writes the same file again); a bad filter fails the job with the reason. */
+/**
+ * Writes the file and completes the job (idempotent: a retry writes the same file again); a bad
+ * filter fails the job with the reason. Profiles are read as they are now, so an erased one is
+ * anonymized; an erasure that runs while the file is written notes it on the job, the completion
+ * (guarded by that note) fails, and the run reads again: the file never keeps a row read before it.
+ */
 export async function runExport(ctx: Ctx, blobs: BlobStore, id: string): Promise<'completed' | 'failed' | 'idle'> {
   const { deps } = ctx;
-  const job = await deps.transfers.getExport(id);
-  if (!job || !(await deps.transfers.markExportRunning(id, deps.clock.now().toISOString()))) return 'idle';
-  try {
-    const parts: string[] = [CSV_BOM, csvLine(EXPORT_COLUMNS)];
-    let rows = 0;
-    for await (const c of customers(ctx, job.filter)) {
-      parts.push(csvLine(row(job.piiVisible ? c : maskCustomer(c))));
-      rows++;
+  if (!(await deps.transfers.getExport(id))) return 'idle';
+  for (let pass = 0; ; pass++) {
+    const job = await deps.transfers.markExportRunning(id, deps.clock.now().toISOString());
+    if (!job) return pass === 0 ? 'idle' : 'completed';
+    try {
+      const parts: string[] = [CSV_BOM, csvLine(EXPORT_COLUMNS)];
+      let rows = 0;
+      for await (const c of customers(ctx, job.filter)) {
+        parts.push(csvLine(row(job.piiVisible ? c : maskCustomer(c))));
+        rows++;
+      }
+      const body = Buffer.from(parts.join(''), 'utf8');
+      await blobs.put(job.fileKey, body, 'text/csv; charset=utf-8');
+      const seen = job.erasures ?? 0;
+      if (!(await deps.transfers.completeExport(id, rows, body.length, deps.clock.now().toISOString(), seen))) {
+        const now = await deps.transfers.getExport(id);
+        // An erasure ran meanwhile: rows read before it may hold the person it erased; write the file again.
+        if (now?.status === 'running' && (now.erasures ?? 0) !== seen && pass < 3) continue;
+        if (now?.status === 'running') throw new Error(`export ${id}: erasures keep interrupting it; it will be retried`);
+      }
+      countMetric('ExportRows', rows);
+      return 'completed';
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      await deps.transfers.failExport(id, e.message, deps.clock.now().toISOString());
+      return 'failed';
     }
-    const body = Buffer.from(parts.join(''), 'utf8');
-    await blobs.put(job.fileKey, body, 'text/csv; charset=utf-8');
-    await deps.transfers.completeExport(id, rows, body.length, deps.clock.now().toISOString());
-    countMetric('ExportRows', rows);
-    return 'completed';
-  } catch (e) {
-    if (!(e instanceof DomainError)) throw e;
-    await deps.transfers.failExport(id, e.message, deps.clock.now().toISOString());
-    return 'failed';
   }
 }
-

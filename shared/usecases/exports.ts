@@ -1,5 +1,6 @@
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors';
 import { normalizeEmail } from '../domain/identity';
+import { removedByErasure } from '../domain/privacy';
 import { TRANSFER_RETENTION_DAYS, type ExportFilter, type ExportJob } from '../domain/transfers';
 import type { Principal } from '../http/principal';
 import { SIGNED_URL_SECONDS, type BlobStore, type SignedUrl } from '../runtime/blob-store';
@@ -39,6 +40,8 @@ export async function requireExport(ctx: Ctx, id: string, principal: Principal):
   const job = await ctx.deps.transfers.getExport(id);
   if (!job) throw new NotFoundError('Export', id);
   if (job.piiVisible && !principal.can('pii:read')) throw new ForbiddenError('This export holds unmasked personal data; reading it needs the pii:read permission.');
+  // Its file may have held a person erased since (docs/privacy.md): 410, not a link to nothing.
+  if (job.removedAt) throw removedByErasure(`The file of export ${job.id}`, job.removedAt, { id: job.id, status: job.status, hint: 'create a new export' });
   return job;
 }
 

@@ -11,7 +11,8 @@ import { startTestStack, type TestStack } from './helpers';
  * interaction, a ticket with a comment and a message, and two leads of theirs in the sales
  * pipeline (one converted into them, with a follow-up; one with their email); an export holds all
  * of it; an erasure asked by Shopify's customers/redact leaves no plaintext of their email, phone
- * or name anywhere in the table, and the reports add up as before. A person who only ever was a
+ * or name anywhere in the table, and the reports add up as before; her export file and a customer
+ * CSV made before the erasure are removed (their GETs answer 410). A person who only ever was a
  * lead is exported and erased through `leadId`.
  */
 let t: TestStack;
@@ -71,6 +72,7 @@ describe('data-subject requests', () => {
   let before: { aggregates: unknown; tickets: unknown };
   let convertedLead: string;
   let matchingLead: string;
+  let exportRequest: { id: string; url: string };
 
   it('sets up a customer with an order, an interaction, a ticket and a message', async () => {
     const order = { ...fixture, id: 990001, email: EMAIL, phone: PHONE, customer: { ...fixture.customer, id: 770001, email: EMAIL, phone: PHONE, first_name: 'Dora', last_name: 'Privacyson' } };
@@ -139,9 +141,15 @@ describe('data-subject requests', () => {
     expect(file.leads.find((l: { lead: { id: string } }) => l.lead.id === convertedLead)).toMatchObject({ lead: { contactName: NAME, email: EMAIL, phone: PHONE, status: 'converted' }, followUps: [expect.objectContaining({ summary: expect.stringContaining(NAME) })] });
     const trail = await t.call('GET', `/v1/audit?targetType=privacy-requests&targetId=${created.body.id}`);
     expect(trail.body.items.map((r: { kind: string }) => r.kind)).toEqual(['export', 'privacy']);
+    exportRequest = { id: created.body.id, url: done.body.download.url };
   });
 
   it("erases on Shopify's customers/redact: no plaintext left in the table, and the reports add up", async () => {
+    // A customer list CSV made before the erasure (it holds her) loses its file too.
+    const csv = await t.call('POST', '/v1/exports', { body: { kind: 'customers', filter: { all: true } } });
+    expect(csv.status).toBe(202);
+    await t.stack.waitForIdle(30_000);
+    expect((await t.call('GET', `/v1/exports/${csv.body.id}`)).body).toMatchObject({ status: 'completed', download: expect.anything() });
     const redact = { shop_id: 1, shop_domain: SHOP, customer: { id: 770001, email: EMAIL, phone: PHONE }, orders_to_redact: [990001] };
     expect((await shopify('customers/redact', redact, 'evt-redact-1')).status).toBe(202);
     await t.stack.waitForIdle(30_000);
@@ -149,7 +157,17 @@ describe('data-subject requests', () => {
     await t.stack.waitForIdle(30_000);
     const done = await t.call('GET', '/v1/privacy-requests?status=completed');
     const erasure = done.body.items.find((r: { kind: string }) => r.kind === 'erasure');
-    expect(erasure).toMatchObject({ customerId, source: { kind: 'platform', platform: 'shopify', store: SHOP, request: 'customer_redact' }, result: expect.objectContaining({ profile: 1 }) });
+    expect(erasure).toMatchObject({ customerId, source: { kind: 'platform', platform: 'shopify', store: SHOP, request: 'customer_redact' }, result: expect.objectContaining({ profile: 1, exportFiles: 1, customerExportFiles: expect.any(Number) }) });
+    expect(erasure.result.customerExportFiles).toBeGreaterThanOrEqual(1);
+    // Her export file and the CSV are gone: their GETs answer 410 saying why, the old link finds nothing.
+    const exportGone = await t.call('GET', `/v1/privacy-requests/${exportRequest.id}`);
+    expect(exportGone.status).toBe(410);
+    expect(exportGone.headers.get('content-type')).toContain('application/problem+json');
+    expect(exportGone.body).toMatchObject({ reason: 'erased', erasureId: erasure.id, detail: expect.stringContaining('removed by a data-subject erasure') });
+    expect((await fetch(exportRequest.url)).status).toBe(404);
+    const csvGone = await t.call('GET', `/v1/exports/${csv.body.id}`);
+    expect(csvGone.status === 410 ? csvGone.body : csvGone.text).toMatchObject({ reason: 'erased', detail: expect.stringContaining(`The file of export ${csv.body.id}`) });
+    expect(done.body.items.find((r: { id: string }) => r.id === exportRequest.id)).toMatchObject({ fileRemovedBy: erasure.id });
     expect(done.body.items.filter((r: { kind: string }) => r.kind === 'erasure')).toHaveLength(1);
 
     const hits = await scanFor([EMAIL, PHONE, PHONE.slice(3), NAME, 'Privacyson', 'Dora P.']);
@@ -192,7 +210,8 @@ describe('data-subject requests', () => {
     const erased = await t.call('POST', '/v1/privacy-requests', { body: { kind: 'erasure', leadId } });
     expect(erased.status).toBe(202);
     await t.stack.waitForIdle(30_000);
-    expect((await t.call('GET', `/v1/privacy-requests/${erased.body.id}`)).body).toMatchObject({ status: 'completed', result: { leads: expect.any(Number) } });
+    expect((await t.call('GET', `/v1/privacy-requests/${erased.body.id}`)).body).toMatchObject({ status: 'completed', result: { leads: expect.any(Number), exportFiles: 1, customerExportFiles: 0 } });
+    expect((await t.call('GET', `/v1/privacy-requests/${exported.body.id}`)).status).toBe(410);
     expect(await scanFor([EVE.email, EVE.phone.slice(3), EVE.name])).toEqual([]);
     expect((await t.call('GET', `/v1/leads/${leadId}`, asRep())).body).toMatchObject({ company: 'Prospect Works Test', erasedAt: expect.any(String) });
     expect((await t.call('POST', '/v1/privacy-requests', { body: { kind: 'export', leadId } })).status).toBe(409);

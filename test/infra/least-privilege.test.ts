@@ -41,7 +41,7 @@ function allowed(spec: FunctionSpec): Set<string> {
   if (spec.consumer || spec.queue) CONSUME.forEach((a) => out.add(a));
   if (spec.sendsTo?.length) SEND.forEach((a) => out.add(a));
   if (spec.publishes) out.add('events:PutEvents');
-  if (spec.blobs) ['s3:GetObject', 's3:ListBucket', 'kms:GenerateDataKey', ...(spec.blobs.access === 'write' ? ['s3:PutObject'] : [])].forEach((a) => out.add(a));
+  if (spec.blobs) ['s3:GetObject', 's3:ListBucket', 'kms:GenerateDataKey', ...(spec.blobs.access === 'write' ? ['s3:PutObject'] : []), ...(spec.blobs.delete ? ['s3:DeleteObject'] : [])].forEach((a) => out.add(a));
   return out;
 }
 

@@ -129,12 +129,21 @@ describe('access to the transfer bucket', () => {
       expect(list).toEqual([expect.objectContaining({ condition: { StringLike: { 's3:prefix': [`${prefix}/*`] } } })]);
       expect(got).toHaveLength(2);
     } else {
-      expect(objects.map((s) => s.actions)).toEqual([['s3:PutObject']]);
+      expect(objects.map((s) => s.actions)).toEqual([spec.blobs.delete ? ['s3:DeleteObject', 's3:PutObject'] : ['s3:PutObject']]);
       expect(got).toHaveLength(1);
     }
     const kms = statements(spec).filter((s) => asArray(s.Action as string).some((a) => a.startsWith('kms:')));
     const kmsActions = kms.flatMap((s) => asArray(s.Action as string));
     expect(kmsActions).toContain(access === 'read' ? 'kms:Decrypt' : 'kms:GenerateDataKey');
+  });
+
+  test('only the function that runs erasures may delete files, and only export files', () => {
+    expect(withBlobs.filter((s) => s.blobs!.delete).map((s) => `${s.name}:${s.blobs!.prefix}`)).toEqual(['privacy:exports']);
+    for (const spec of WIRING) {
+      const deletes = s3Statements(spec).filter((s) => s.actions.includes('s3:DeleteObject'));
+      if (spec.name === 'privacy') expect(deletes.map((s) => s.resources)).toEqual([expect.stringContaining('/exports/*')]);
+      else expect(deletes).toEqual([]);
+    }
   });
 
   test('the import and export queues each have a DLQ', () => {

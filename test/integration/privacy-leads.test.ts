@@ -43,6 +43,9 @@ class MemoryBlobs implements BlobStore {
   async read(key: string, start: number, length: number) {
     return (this.files.get(key) ?? Buffer.alloc(0)).subarray(start, start + length);
   }
+  async delete(key: string) {
+    this.files.delete(key);
+  }
   uploadUrl(): never {
     throw new Error('not used');
   }
@@ -219,7 +222,8 @@ describe('a person who only ever was a lead', () => {
     expect(file.leads[0]).toMatchObject({ lead: { id: leadId, contactName: 'Ivo Onlylead', email: 'ivo.onlylead@example.com' }, followUps: [expect.objectContaining({ summary: 'Sent Ivo Onlylead the catalogue' })] });
 
     const erased = await run({ kind: 'erasure', leadId });
-    expect(erased.result).toEqual({ leads: expect.any(Number) });
+    expect(erased.result).toEqual({ leads: expect.any(Number), exportFiles: 1, customerExportFiles: 0 }); // the export file above goes too
+    expect(blobs.files.has(exported.fileKey!)).toBe(false);
     expect(await scanFor(['ivo.onlylead', '13611112222', 'Ivo Onlylead', 'Ivo wants'])).toEqual([]);
     expect(await w.deps.idempotency.claim('replay-of-ivo', 'request-hash', Date.now())).toEqual({ kind: 'claimed' });
     expect(await requireLead(rep(), leadId)).toMatchObject({ company: 'Solo Prospects', status: 'contacted', erasedAt: expect.any(String) });

@@ -3,6 +3,7 @@ import type { TimelineEntry } from '../interaction';
 import type { Permission } from '../roles';
 import type { Group } from './agents';
 import type { Ticket, TicketStatus } from './ticket';
+import type { Task } from './tasks';
 
 /**
  * Who sees which ticket (issue 7's object-level rule), pure.
@@ -144,4 +145,31 @@ export function planTicketList(v: TicketViewer, q: TicketListQuery): TicketListP
   if (!status || status === 'unsolved') throw ValidationError.field('status', 'is required without assigneeId or groupId: one of new, open, pending, on-hold, solved, closed');
   if (v.all) return { by: 'status', status };
   return { by: 'workspace', agentId: v.id, groupIds: [...v.groups], status };
+}
+
+/** The title a task linked to a ticket the caller may not see shows in place of its own. */
+export const RESTRICTED_TASK_TITLE = 'Task about a ticket (restricted)';
+
+/**
+ * Does the caller read this task's free text (title, description, completion criteria, outcome)?
+ * A task linked to no ticket: yes. Its assignee (the work is theirs) and its creator (they wrote
+ * it): yes. Anyone else: when they see the linked ticket — the ticket rule above, so a follow-up
+ * task tells nothing about a complaint to an agent of another group.
+ */
+export function readsTaskText(callerId: string, t: Pick<Task, 'assigneeId' | 'createdBy' | 'links'>, sees: (ticketId: string) => boolean): boolean {
+  const ticketId = t.links.ticketId;
+  if (!ticketId) return true;
+  if (t.assigneeId === callerId || t.createdBy === callerId) return true;
+  return sees(ticketId);
+}
+
+/**
+ * A task as a caller who may not read its text gets it: the title is RESTRICTED_TASK_TITLE; the
+ * description, completion criteria and outcome are gone, and so is the link to the ticket (its
+ * id, like its existence, is not theirs to learn). Who, when, status and the other links stay.
+ */
+export function redactTask(t: Task): Task {
+  const { description: _d, completionCriteria: _c, outcome: _o, links, ...rest } = t;
+  const { ticketId: _t, ...otherLinks } = links;
+  return { ...rest, title: RESTRICTED_TASK_TITLE, links: otherLinks };
 }

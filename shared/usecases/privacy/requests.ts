@@ -12,6 +12,8 @@ import { repoOf } from '../../store/repo-of';
 import { event, type Ctx } from '../customers';
 import { eraseLeads, exportLeads, hasLeadPersonalData, leadChain, leadIdsOfLeadSubject, type ErasedLead } from './leads';
 import { PRIVACY_SECTIONS } from './sections';
+import { dropFileIfErased, exportScopeOfCustomer, rememberScope, removeExportFiles } from './files';
+import { runShopErasure } from './shop-redact';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 /** A request id made from a platform delivery's event id: the same delivery, retried, is the same request. */
@@ -106,6 +108,7 @@ export async function runPrivacyRequest(ctx: Ctx, blobs: BlobStore, id: string):
   const r = await repo.get(id);
   if (!r) throw new NotFoundError('Privacy request', id);
   if (r.status === 'completed') return r;
+  if (r.kind === 'shop-erasure') return runShopErasure(ctx, r); // Shopify's shop/redact: a walk over the store's customers (./shop-redact.ts)
   const started = ctx.deps.clock.now().toISOString();
   const running: PrivacyRequest = { ...r, status: 'running', startedAt: r.startedAt ?? started, attempts: r.attempts + 1, updatedAt: started };
   await repo.put(running, r.updatedAt);
@@ -125,8 +128,10 @@ export async function runPrivacyRequest(ctx: Ctx, blobs: BlobStore, id: string):
           result[s.name] = items.length;
         }
       } else {
+        const files = await exportScopeOfCustomer(ctx, r.id, customer, hints); // before the leads lose the refs that find them
         for (const s of PRIVACY_SECTIONS) result[s.name] = await s.erase(ctx, customer, hints);
         result.profile = await eraseProfile(ctx, customer.id);
+        Object.assign(result, await removeExportFiles(ctx, blobs, r.id, files)); // after: see ./files.ts
       }
     } else {
       // A person who only ever was a lead: their leads (the one named, what it was merged into, the others with their email or phone).
@@ -135,9 +140,14 @@ export async function runPrivacyRequest(ctx: Ctx, blobs: BlobStore, id: string):
         const items = await exportLeads(ctx, ids);
         data.leads = items;
         result.leads = items.length;
-      } else result.leads = await eraseLeads(ctx, ids);
+      } else {
+        const files = await rememberScope(ctx, r.id, { customerIds: [], leadIds: ids });
+        result.leads = await eraseLeads(ctx, ids);
+        Object.assign(result, await removeExportFiles(ctx, blobs, r.id, files));
+      }
     }
-    if (r.kind === 'export') {
+    if (r.kind === 'export' && !r.fileRemovedBy) {
+      // (An erasure of the person ran while this export was running: it leaves no file.)
       const key = exportFileKey(r.id); // the request id is unique among export job ids too (both ULIDs)
       await blobs.put(key, Buffer.from(JSON.stringify(data, null, 2), 'utf8'), 'application/json');
       state = { ...state, fileKey: key };
@@ -149,6 +159,7 @@ export async function runPrivacyRequest(ctx: Ctx, blobs: BlobStore, id: string):
   } catch (err) {
     const failed: PrivacyRequest = { ...state, status: 'running', error: (err as Error).message.slice(0, 500), updatedAt: ctx.deps.clock.now().toISOString() };
     await repo.put(failed, running.updatedAt).catch(() => undefined);
+    if (state.fileKey) await dropFileIfErased(ctx, blobs, r.id, state.fileKey).catch(() => undefined);
     throw err;
   }
 }

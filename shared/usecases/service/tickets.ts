@@ -158,12 +158,13 @@ async function finalize(ctx: Ctx, before: Ticket, draft: Ticket, settings: Servi
     if (!t.sla) delete t.sla;
   }
   if (t.assigneeId && before.assigneeId !== t.assigneeId) t.assignedAt = now;
-  // A solved complaint gets its follow-up visit (回访): a task for whoever handled it.
+  // A solved complaint gets its follow-up visit (回访): a task for whoever handled it. Its title names
+  // the ticket by number only: task lists reach people who may not see the ticket (issue 7).
   if (t.status === 'solved' && before.status !== 'solved' && t.type === 'complaint' && t.complaint && !t.complaint.followUpTaskId && t.assigneeId) {
     const task: Task = buildTask(
       ctx,
       {
-        title: `Follow-up visit (回访) for complaint #${t.number}: ${clip(t.subject, 60)}`,
+        title: `Follow-up visit (回访) for complaint #${t.number}`,
         completionCriteria: 'Contact the customer, confirm the problem is solved and they are satisfied, and record the outcome.',
         assigneeId: t.assigneeId,
         priority: t.priority === 'urgent' ? 'urgent' : 'high',
