@@ -506,10 +506,10 @@ export const privacySubjectKeys = (r: { kind: string; customerId?: string; leadI
  * A shop erasure (Shopify's shop/redact) keeps, in its request's partition, where its walk of the
  * customer lists stands (`DSRWALK`) and one record per customer it erased or detached (`DSRC#<id>`).
  */
-export const shopErasureWalkKey = (requestId: string) => ({ PK: `DSR#${requestId}`, SK: 'DSRWALK' });
+export const shopErasurePk = (requestId: string) => privacyRequestItemKey(requestId).PK;
+export const shopErasureWalkKey = (requestId: string) => ({ PK: shopErasurePk(requestId), SK: 'DSRWALK' });
 export const SHOP_ERASURE_SUBJECT_PREFIX = 'DSRC#';
-export const shopErasureSubjectKey = (requestId: string, customerId: string) => ({ PK: `DSR#${requestId}`, SK: `${SHOP_ERASURE_SUBJECT_PREFIX}${customerId}` });
-export const shopErasurePk = (requestId: string) => `DSR#${requestId}`;
+export const shopErasureSubjectKey = (requestId: string, customerId: string) => ({ PK: shopErasurePk(requestId), SK: `${SHOP_ERASURE_SUBJECT_PREFIX}${customerId}` });
 /** Replay copies of API answers that carry a customer (Idempotency-Key records), found by the customer for an erasure. */
 export const idempotencyCustomerKeys = (customerId: string) => ({ GSI1PK: `IDEMC#${customerId}`, GSI1SK: 'IDEM' });
 export const idempotencyCustomerPk = (customerId: string) => `IDEMC#${customerId}`;

@@ -1,7 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalBlobStore } from '../../shared/runtime/local-blob-store';
 import { PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ERASED_TEXT } from '../../shared/domain/privacy';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/domain/errors';
-import type { BlobStore } from '../../shared/runtime/blob-store';
 import { replaySubjectOf } from '../../shared/http/handler';
 import { isEncrypted } from '../../shared/store/pii-cipher';
 import { customerPk, leadFollowUpKey, leadIdentityKey, leadKey, leadPk, leadRefPk } from '../../shared/store/keys';
@@ -31,29 +34,8 @@ let seen = 0;
 const rep = (): SalesCtx => ({ ...w.ctx('rep-1'), actor: { id: 'rep-1', all: true, admin: true } });
 const sys = () => w.ctx('system:privacy');
 
-class MemoryBlobs implements BlobStore {
-  files = new Map<string, Buffer>();
-  async put(key: string, body: Buffer) {
-    this.files.set(key, body);
-  }
-  async head(key: string) {
-    const f = this.files.get(key);
-    return f ? { size: f.length } : undefined;
-  }
-  async read(key: string, start: number, length: number) {
-    return (this.files.get(key) ?? Buffer.alloc(0)).subarray(start, start + length);
-  }
-  async delete(key: string) {
-    this.files.delete(key);
-  }
-  uploadUrl(): never {
-    throw new Error('not used');
-  }
-  downloadUrl(): never {
-    throw new Error('not used');
-  }
-}
-const blobs = new MemoryBlobs();
+/** The real local blob store, in a folder of its own. */
+const blobs = new LocalBlobStore(mkdtempSync(join(tmpdir(), 'crm-privacy-blobs-')));
 
 /** The relay publishes; the sales consumer runs (a converted lead's follow-ups go onto the account's timeline). */
 async function settle(): Promise<void> {
@@ -223,7 +205,7 @@ describe('a person who only ever was a lead', () => {
 
     const erased = await run({ kind: 'erasure', leadId });
     expect(erased.result).toEqual({ leads: expect.any(Number), exportFiles: 1, customerExportFiles: 0 }); // the export file above goes too
-    expect(blobs.files.has(exported.fileKey!)).toBe(false);
+    expect(await blobs.head(exported.fileKey!)).toBeUndefined();
     expect(await scanFor(['ivo.onlylead', '13611112222', 'Ivo Onlylead', 'Ivo wants'])).toEqual([]);
     expect(await w.deps.idempotency.claim('replay-of-ivo', 'request-hash', Date.now())).toEqual({ kind: 'claimed' });
     expect(await requireLead(rep(), leadId)).toMatchObject({ company: 'Solo Prospects', status: 'contacted', erasedAt: expect.any(String) });

@@ -1,7 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalBlobStore } from '../../shared/runtime/local-blob-store';
 import { platformIdentity } from '../../shared/domain/identity';
 import type { PlatformId } from '../../shared/domain/customer';
 import { shopChildSeed } from '../../shared/domain/privacy-shop';
-import type { BlobStore } from '../../shared/runtime/blob-store';
 import { PrivacyRepo } from '../../shared/store/privacy-repo';
 import { repoOf } from '../../shared/store/repo-of';
 import { ShopErasureRepo } from '../../shared/store/shop-erasure-repo';
@@ -28,29 +31,8 @@ const sys = (): Ctx => w.ctx('system:privacy');
 const queue = () => w.deps.queue as CapturingQueue;
 const privacyMessages = () => queue().sent.filter((m) => m.queue === 'privacy').map((m) => (JSON.parse(m.body) as { requestId: string }).requestId);
 
-class MemoryBlobs implements BlobStore {
-  files = new Map<string, Buffer>();
-  async put(key: string, body: Buffer) {
-    this.files.set(key, body);
-  }
-  async head(key: string) {
-    const f = this.files.get(key);
-    return f ? { size: f.length } : undefined;
-  }
-  async read(key: string, start: number, length: number) {
-    return (this.files.get(key) ?? Buffer.alloc(0)).subarray(start, start + length);
-  }
-  async delete(key: string) {
-    this.files.delete(key);
-  }
-  uploadUrl(): never {
-    throw new Error('not used');
-  }
-  downloadUrl(): never {
-    throw new Error('not used');
-  }
-}
-const blobs = new MemoryBlobs();
+/** The real local blob store, in a folder of its own. */
+const blobs = new LocalBlobStore(mkdtempSync(join(tmpdir(), 'crm-privacy-blobs-')));
 
 const C: Record<string, string> = {};
 const owner = (p: PlatformId) => w.deps.customers.findIdByIdentity({ kind: 'platform', value: platformIdentity(p.platform, p.store, p.id) });

@@ -1,7 +1,7 @@
 import { addDays, monthShares } from '../../../domain/analytics/period';
 import { chooseCurrency, chooseDimension, chooseFilter, chooseMetrics } from '../../../domain/analytics/query';
 import type { Counters } from '../../../domain/analytics/rollups';
-import { periodBySource } from '../../../domain/analytics/sources';
+import { busiestUnlisted, periodBySource } from '../../../domain/analytics/sources';
 import { fixedShare, messageCost, ratesOf, roi, zeroCounters } from '../../../domain/campaigns/results';
 import type { Campaign } from '../../../domain/campaigns/campaign';
 import { AnalyticsRunsRepo } from '../../../store/analytics-runs-repo';
@@ -92,17 +92,14 @@ export async function marketingReport(ctx: Ctx, q: MarketingQuery) {
   const listed = new Map<string, Campaign>(campaignsPage.items.filter((c) => activeIn(c, p.from, p.to)).map((c) => [c.id, c]));
   const listedJourneys = new Map(journeysPage.items.filter((j) => j.status !== 'draft' || j.liveVersion !== undefined).map((j) => [j.id, j]));
   // Sources that sent in the period but are not among the newest: the busiest, up to the cap.
-  const busiest = [...inPeriod.entries()].sort((a, b) => (b[1].counters.sent ?? 0) - (a[1].counters.sent ?? 0));
-  const extraCampaigns = busiest.filter(([k]) => k.startsWith('campaign:') && !listed.has(k.slice(9))).slice(0, MAX_SOURCES).map(([k]) => k.slice(9));
-  const extraJourneys = busiest.filter(([k]) => k.startsWith('journey:') && !listedJourneys.has(k.slice(8))).slice(0, MAX_SOURCES).map(([k]) => k.slice(8));
   const [moreCampaigns, moreJourneys] = await Promise.all([
-    Promise.all(extraCampaigns.map(async (id) => ({ id, c: await repoOf(ctx.deps, CampaignsRepo).get(id) }))),
-    Promise.all(extraJourneys.map(async (id) => ({ id, j: await repoOf(ctx.deps, JourneysRepo).get(id) }))),
+    Promise.all(busiestUnlisted(inPeriod, 'campaign', listed, MAX_SOURCES).map(async (id) => ({ id, c: await repoOf(ctx.deps, CampaignsRepo).get(id) }))),
+    Promise.all(busiestUnlisted(inPeriod, 'journey', listedJourneys, MAX_SOURCES).map(async (id) => ({ id, j: await repoOf(ctx.deps, JourneysRepo).get(id) }))),
   ]);
   const campaigns: { id: string; c?: Campaign }[] = [...[...listed.values()].map((c) => ({ id: c.id, c })), ...moreCampaigns];
   const journeys = [...[...listedJourneys.values()].map((j) => ({ id: j.id, j })), ...moreJourneys];
-  const journeyCost = (id: string) => costs.filter((c) => c.currency === cur).reduce((s, c) => s + (c.journeys[id] ?? 0), 0);
-  const journeyPeriodCost = (id: string) => Math.round(costs.filter((c) => c.currency === cur).reduce((s, c) => s + (c.journeys[id] ?? 0) * (shareOfPeriod.get(c.month) ?? 0), 0));
+  /** A journey's entered costs in the report's currency, each month weighted by `share` (all of each by default). */
+  const journeyCost = (id: string, share: (month: string) => number = () => 1) => Math.round(costs.filter((c) => c.currency === cur).reduce((s, c) => s + (c.journeys[id] ?? 0) * share(c.month), 0));
   const periodOf = (key: string, cost: number | null) => {
     const c = inPeriod.get(key)?.counters ?? {};
     const t = { ...zeroCounters(), ...c };
@@ -126,7 +123,7 @@ export async function marketingReport(ctx: Ctx, q: MarketingQuery) {
       const t = { ...zeroCounters(), ...stats.total };
       const revenue = t.revenueMinor[cur] ?? 0;
       const cost = journeyCost(id);
-      return { kind: 'journey', id, name: j?.name ?? null, status: j?.status ?? 'deleted', sent: t.sent, delivered: t.delivered, opened: t.opened, clicked: t.clicked, converted: t.converted, unsubscribed: t.unsubscribed, revenue, cost, roi: roi(revenue, cost), rates: ratesOf(t), period: periodOf(`journey:${id}`, journeyPeriodCost(id)) };
+      return { kind: 'journey', id, name: j?.name ?? null, status: j?.status ?? 'deleted', sent: t.sent, delivered: t.delivered, opened: t.opened, clicked: t.clicked, converted: t.converted, unsubscribed: t.unsubscribed, revenue, cost, roi: roi(revenue, cost), rates: ratesOf(t), period: periodOf(`journey:${id}`, journeyCost(id, (m) => shareOfPeriod.get(m) ?? 0)) };
     }),
   ]);
 
