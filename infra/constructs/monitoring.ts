@@ -11,6 +11,15 @@ import type { CrmFunction } from './crm-function';
 export const BUSINESS_METRICS = ['CustomersCreated', 'EventsPublished', 'ConsumerFailures', 'WebhooksReceived', 'WebhooksDuplicate', 'WebhooksRejected'] as const;
 export const METRICS_NAMESPACE = 'Crm';
 export const METRICS_SERVICE = 'crm';
+/**
+ * Safety nets that let a request go on when a side write fails, so nothing else would show it: an
+ * audit record not written (shared/http/audit.ts), a machine client's request not counted
+ * (shared/http/rate-limit.ts, e.g. the counter write denied). Each alarms on its first occurrence.
+ */
+export const FAIL_OPEN_METRICS = {
+  AuditWriteFailed: 'An audit record could not be written; the change it records was made. Check the function logs ("audit write failed") and the table',
+  RateLimiterFailed: 'A machine client request went on uncounted: the rate counter could not be written. Check the function logs ("rate limiter failed open"), the table and the function role',
+} as const;
 
 const FIVE_MINUTES = Duration.minutes(5);
 
@@ -40,6 +49,10 @@ export class Monitoring extends Construct {
   watchApi(api: HttpApi): void {
     this.api = api;
     this.alarm('Api5xx', `${this.prefix}-api-5xx`, 'The HTTP API answered 5xx: a handler failed unexpectedly', api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' }));
+    for (const [metricName, description] of Object.entries(FAIL_OPEN_METRICS)) {
+      const metric = new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: METRICS_SERVICE }, statistic: 'Sum', period: FIVE_MINUTES });
+      this.alarm(metricName, `${this.prefix}-${metricName.replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase())}`, description, metric);
+    }
   }
 
   /** The function's alarms go in the function's own stack (next to it). */

@@ -4,6 +4,7 @@ import type { FunctionSpec } from '../wiring';
 // Per-client throttling (issue 7)
 import { routeCountsClients } from '../../shared/domain/rate-limit';
 import { isRateCounterPk } from '../../shared/store/keys';
+import { isRateCounterAttribute } from '../../shared/store/rate-counters-repo';
 
 /**
  * The table permissions of AWS, enforced locally: while a handler runs (lambda-host `invoke`), its
@@ -46,12 +47,14 @@ export function guardTable(doc: DynamoDBDocumentClient): void {
 // Per-client throttling (issue 7)
 /**
  * The one write a read-only HTTP function may make, as in AWS (infra/stacks/stateless-stack.ts
- * `allowRateCounter`): UpdateItem on a machine client's rate counter (a `RATE_COUNTER_PREFIX` partition), and only
- * in a function whose route a machine client can reach.
+ * `allowRateCounter`): UpdateItem on a machine client's rate counter (a `RATE_COUNTER_PREFIX` partition), naming
+ * only the counter's attributes (dynamodb:Attributes), and only in a function whose route a machine client can reach.
  */
 function countsRate(spec: GuardedSpec, command: string, input: unknown): boolean {
   if (command !== 'UpdateCommand' && command !== 'UpdateItemCommand') return false;
   if (!spec.http || !routeCountsClients(spec.http.permission)) return false;
-  const pk = (input as { Key?: { PK?: unknown } } | undefined)?.Key?.PK;
+  const { Key, ExpressionAttributeNames } = (input ?? {}) as { Key?: { PK?: unknown }; ExpressionAttributeNames?: Record<string, string> };
+  const pk = Key?.PK;
+  if (!Object.values(ExpressionAttributeNames ?? {}).every(isRateCounterAttribute)) return false;
   return isRateCounterPk(typeof pk === 'object' && pk !== null ? (pk as { S?: unknown }).S : pk);
 }

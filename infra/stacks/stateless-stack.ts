@@ -198,7 +198,8 @@ export class StatelessStack extends Stack {
    * on its rate counter) and reads the default limit from CRM_INTEGRATION_RATE_PER_MINUTE. A
    * function with table write access needs nothing more; a read-only one gets exactly that write:
    * UpdateItem on the table, only on rate-counter partitions (`RATE_COUNTER_PREFIX`) (dynamodb:LeadingKeys), naming only the
-   * counter's attributes (dynamodb:Attributes), returning nothing but what it updated. The table's
+   * counter's attributes (dynamodb:Attributes: the fixed ones and the per-second `s??`), returning
+   * what it updated (and, on a refusal, the counter as it was). The table's
    * key: kms:Decrypt, which read access already grants, is what DynamoDB needs of the caller.
    */
   private allowRateCounter(fn: CrmFunction, spec: FunctionSpec): void {
@@ -210,8 +211,7 @@ export class StatelessStack extends Stack {
         actions: ['dynamodb:UpdateItem'],
         resources: [this.table.tableArn],
         conditions: {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${RATE_COUNTER_PREFIX}*`] },
-          'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...RATE_COUNTER_ATTRIBUTES] },
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${RATE_COUNTER_PREFIX}*`], 'dynamodb:Attributes': [...RATE_COUNTER_ATTRIBUTES] },
           StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE', 'UPDATED_NEW'] },
         },
       }),

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { GRANT_LIMITS, OPERATION_ID, ROUTE_FAMILY, USER_LIMITS, USER_ROLES, USER_STATUSES } from '../domain/users';
 import { defineRoute, once } from './contract';
-import { RATE_PER_MINUTE_LIMITS } from '../domain/rate-limit';
+import { BURST_PER_SECOND_LIMITS, RATE_PER_MINUTE_LIMITS } from '../domain/rate-limit';
 import { isoDateTime, pageOf, pageQuery, text } from './common';
 
 /**
@@ -144,7 +144,9 @@ const grantSchema = once(() =>
     active: z.boolean(),
     // Per-client throttling (issue 7): the grant's own limit, and the one that applies (null: trusted by configuration, not counted).
     ratePerMinute: z.optional(z.int()),
+    burstPerSecond: z.optional(z.int()),
     effectiveRatePerMinute: z.nullable(z.int()),
+    effectiveBurstPerSecond: z.nullable(z.int()),
     trustedByConfiguration: z.boolean(),
     createdAt: isoDateTime(),
     updatedAt: isoDateTime(),
@@ -159,7 +161,7 @@ export const putIntegrationClient = defineRoute({
   method: 'PUT',
   path: '/v1/integration-clients/{clientId}',
   permission: 'users:admin',
-  summary: 'Set what an integration client (the `client_id` of its tokens) may call: route `operations` (operationIds) and `families` (first path segment under /v1, e.g. `customers`); `active: false` revokes all. Without a grant a client is refused every route. `ratePerMinute` (1-30000) limits its requests per minute (429 with Retry-After beyond; absent: the default). Send `version` to change one',
+  summary: 'Set what an integration client (the `client_id` of its tokens) may call: route `operations` (operationIds) and `families` (first path segment under /v1, e.g. `customers`); `active: false` revokes all. Without a grant a client is refused every route. `ratePerMinute` (1-30000) limits its requests per minute and `burstPerSecond` (1-500, at most ratePerMinute) those in any one second (429 with Retry-After beyond either; absent: the defaults, 600 a minute and a tenth of the minute a second, at least 10). Send `version` to change one',
   tag: 'Users',
   params: clientParams,
   body: () =>
@@ -170,6 +172,7 @@ export const putIntegrationClient = defineRoute({
       active: z.optional(z.boolean()),
       // Per-client throttling (issue 7): requests per minute; absent, the configured default (CRM_INTEGRATION_RATE_PER_MINUTE).
       ratePerMinute: z.optional(z.int().check(z.gte(RATE_PER_MINUTE_LIMITS.min), z.lte(RATE_PER_MINUTE_LIMITS.max))),
+      burstPerSecond: z.optional(z.int().check(z.gte(BURST_PER_SECOND_LIMITS.min), z.lte(BURST_PER_SECOND_LIMITS.max))),
       version: z.optional(z.int().check(z.nonnegative())),
     }),
   response: grantSchema,

@@ -97,6 +97,8 @@ export interface IntegrationClient {
   // Per-client throttling (issue 7)
   /** Requests per minute this client may make (shared/domain/rate-limit.ts); absent: the configured default. */
   ratePerMinute?: number;
+  /** Requests in any one second (shared/domain/rate-limit.ts burstOf); absent: a tenth of the minute, at least 10. */
+  burstPerSecond?: number;
   createdAt: string;
   updatedAt: string;
   updatedBy: string;

@@ -26,9 +26,9 @@ it('holds a machine client to its requests per minute, and no one else', async (
   const stateDir = dirname(t.stack.webhookSecretsFile);
   const grant = await t.call('PUT', '/v1/integration-clients/erp-a', { body: { name: 'ERP A', families: ['customers'], operations: [], ratePerMinute: 5 } });
   expect(grant.status).toBe(200);
-  expect(grant.body).toMatchObject({ ratePerMinute: 5, effectiveRatePerMinute: 5, trustedByConfiguration: false });
+  expect(grant.body).toMatchObject({ ratePerMinute: 5, effectiveRatePerMinute: 5, effectiveBurstPerSecond: 5, trustedByConfiguration: false });
   const other = await t.call('PUT', '/v1/integration-clients/erp-b', { body: { name: 'ERP B', families: ['customers'], operations: [] } });
-  expect(other.body).toMatchObject({ effectiveRatePerMinute: 600 });
+  expect(other.body).toMatchObject({ effectiveRatePerMinute: 600, effectiveBurstPerSecond: 60 });
   expect(other.body.ratePerMinute).toBeUndefined();
   const bad = await t.call('PUT', '/v1/integration-clients/erp-c', { body: { name: 'ERP C', families: [], operations: [], ratePerMinute: 0 } });
   expect(bad.status).toBe(400);
@@ -62,7 +62,10 @@ it('holds a machine client to its requests per minute, and no one else', async (
   // Another client, people, and the bootstrap client trusted by configuration are not counted against erp-a.
   const okB = await t.call('GET', '/v1/customers', { token: b });
   expect(okB.status).toBe(200);
-  expect(okB.headers.get('ratelimit-limit')).toBe('600');
+  // Its second's 60 are closer to running out than its minute's 600: the headers report that one.
+  expect(okB.headers.get('ratelimit-limit')).toBe('60');
+  expect(okB.headers.get('ratelimit-remaining')).toBe('59');
+  expect(okB.headers.get('ratelimit-policy')).toBe('600;w=60, 60;w=1');
   for (let i = 0; i < 7; i++) {
     const person = await t.call('GET', '/v1/customers', { role: 'agent' });
     expect(person.status).toBe(200);
@@ -82,6 +85,34 @@ it('holds a machine client to its requests per minute, and no one else', async (
   expect(made.status).toBe(201);
   expect(made.headers.get('ratelimit-remaining')).toBe('0');
   expect((await t.call('GET', '/v1/customers?email=within-the-limit%40example.com')).body.items).toHaveLength(1);
+});
+
+it("caps a machine client's requests in any one second at its burst, with Retry-After 1", async () => {
+  const stateDir = dirname(t.stack.webhookSecretsFile);
+  const tooBig = await t.call('PUT', '/v1/integration-clients/burst-x', { body: { name: 'Burst X', families: ['customers'], operations: [], ratePerMinute: 100, burstPerSecond: 101 } });
+  expect(tooBig.status).toBe(400);
+  expect(tooBig.body.errors.map((e: { field: string }) => e.field)).toEqual(['burstPerSecond']);
+  expect((await t.call('PUT', '/v1/integration-clients/burst-x', { body: { name: 'Burst X', families: ['customers'], operations: [], burstPerSecond: 501 } })).status).toBe(400);
+  const grant = await t.call('PUT', '/v1/integration-clients/burst-x', { body: { name: 'Burst X', families: ['customers'], operations: [], ratePerMinute: 100, burstPerSecond: 3 } });
+  expect(grant.body).toMatchObject({ burstPerSecond: 3, effectiveBurstPerSecond: 3, effectiveRatePerMinute: 100 });
+  const token = await clientToken(stateDir, 'burst-x');
+  await awayFromMinuteEnd();
+  // Twelve at once from the start of a second: even spread over three seconds at most 9 pass.
+  await new Promise((r) => setTimeout(r, 1_000 - (Date.now() % 1_000)));
+  const answers = await Promise.all(Array.from({ length: 12 }, () => t.call('GET', '/v1/customers', { token })));
+  const refused = answers.filter((r) => r.status === 429);
+  expect(answers.filter((r) => r.status === 200).length + refused.length).toBe(12);
+  expect(refused.length).toBeGreaterThanOrEqual(3);
+  for (const r of refused) {
+    expect(r.headers.get('retry-after')).toBe('1');
+    expect(r.body).toMatchObject({ clientId: 'burst-x', limit: 3, per: 'second', retryAfterSeconds: 1 });
+    expect(r.body.detail).toContain('burstPerSecond');
+  }
+  // A second later the client has its burst again: the minute (100) is far from spent.
+  await new Promise((r) => setTimeout(r, 1_100));
+  const later = await t.call('GET', '/v1/customers', { token });
+  expect(later.status).toBe(200);
+  expect(later.headers.get('ratelimit-policy')).toBe('100;w=60, 3;w=1');
 });
 
 it('still holds a machine client to its grant: the token gives the integration role, not every route', async () => {

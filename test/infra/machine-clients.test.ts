@@ -83,8 +83,8 @@ test('read-only functions a machine client reaches may UpdateItem only RATE# cou
     expect(counting[0]).toMatchObject({
       Action: 'dynamodb:UpdateItem',
       Condition: {
-        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] },
-        'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['PK', 'SK', 'entity', 'requests', 'ttl'] },
+        // The minute's count and the per-second counts s00..s59, nothing else.
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'], 'dynamodb:Attributes': ['PK', 'SK', 'entity', 'requests', 'ttl', 's??'] },
         StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE', 'UPDATED_NEW'] },
       },
     });

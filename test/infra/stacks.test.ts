@@ -146,6 +146,23 @@ describe('functions', () => {
     expect(publishers).toContain('outbox-relay');
   });
 
+  test('the fail-open safety nets (audit write, rate counter) alarm on their first occurrence', () => {
+    for (const [metric, name] of [['AuditWriteFailed', 'audit-write-failed'], ['RateLimiterFailed', 'rate-limiter-failed']] as const) {
+      stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `crm-${TEST_SETTINGS.stage}-${name}`,
+        Namespace: 'Crm',
+        MetricName: metric,
+        Dimensions: [{ Name: 'service', Value: 'crm' }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        Period: 300,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ 'Fn::ImportValue': Match.stringLikeRegexp('Alarms') }],
+      });
+    }
+  });
+
   test('every function alarms on errors and throttles', () => {
     for (const spec of WIRING) {
       for (const metric of ['Errors', 'Throttles']) {

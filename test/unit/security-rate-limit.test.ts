@@ -1,8 +1,9 @@
-import { counterExpiry, decide, DEFAULT_RATE_PER_MINUTE, isRatePerMinute, limitOf, rateLimitHeaders, routeCountsClients, secondsUntilReset, windowOf } from '../../shared/domain/rate-limit';
+import { burstOf, counterExpiry, decide, DEFAULT_RATE_PER_MINUTE, isBurstPerSecond, isRatePerMinute, limitOf, rateLimitHeaders, routeCountsClients, secondSlot, secondsUntilReset, windowOf } from '../../shared/domain/rate-limit';
 import { INTEGRATION_SCOPE, principalFromClaims } from '../../shared/http/principal';
 import { enforceClientRate, RateLimitedError, rateHeadersOf } from '../../shared/http/rate-limit';
 import type { Db } from '../../shared/store/client';
 import { isRateCounterPk, rateCounterKey } from '../../shared/store/keys';
+import { isRateCounterAttribute } from '../../shared/store/rate-counters-repo';
 import { readSettings } from '../../infra/settings';
 
 /** Per-client throttling (issue 7): the window and limit math, the headers, and machine tokens mapped to the integration role. */
@@ -47,23 +48,65 @@ describe('limitOf / isRatePerMinute', () => {
   });
 });
 
+describe('burstOf / isBurstPerSecond / secondSlot', () => {
+  it("uses the grant's burst, else a tenth of the minute (at least 10), never above the minute or 500", () => {
+    expect(burstOf(undefined, 600)).toBe(60);
+    expect(burstOf(undefined, 601)).toBe(61);
+    expect(burstOf(undefined, 50)).toBe(10);
+    expect(burstOf(undefined, 3)).toBe(3);
+    expect(burstOf(undefined, 30_000)).toBe(500);
+    expect(burstOf(25, 600)).toBe(25);
+    expect(burstOf(25, 20)).toBe(20);
+    expect(burstOf(0, 600)).toBe(60);
+    expect(burstOf(2.5, 600)).toBe(60);
+  });
+
+  it('accepts whole numbers from 1 to 500', () => {
+    expect([1, 60, 500].map(isBurstPerSecond)).toEqual([true, true, true]);
+    expect([0, 501, 1.5, '60', null].map(isBurstPerSecond)).toEqual([false, false, false, false, false]);
+  });
+
+  it('names the second of the minute, two digits, UTC', () => {
+    expect(secondSlot(at('2025-03-01T10:15:07.900Z'))).toBe('s07');
+    expect(secondSlot(at('2025-03-01T10:15:00Z'))).toBe('s00');
+    expect(secondSlot(at('2025-03-01T10:15:59.999Z'))).toBe('s59');
+    expect(() => secondSlot(Number.NaN)).toThrow(RangeError);
+  });
+
+  it('lets a counter write name only the counter attributes and the 60 second slots', () => {
+    expect(['PK', 'SK', 'entity', 'requests', 'ttl', 's00', 's59'].every(isRateCounterAttribute)).toBe(true);
+    expect(['s60', 's7', 'status', 'name', 'S07', 's??'].some(isRateCounterAttribute)).toBe(false);
+  });
+});
+
 describe('decide / rateLimitHeaders', () => {
   const now = at('2025-03-01T10:15:45Z');
   const w = windowOf(now);
+  const limits = { perMinute: 5, perSecond: 3 };
 
-  it('allows up to the limit, counting down what remains', () => {
-    expect(decide(5, 1, now, w)).toEqual({ allowed: true, limit: 5, remaining: 4, resetSeconds: 15 });
-    expect(decide(5, 5, now, w)).toEqual({ allowed: true, limit: 5, remaining: 0, resetSeconds: 15 });
+  it('allows up to both limits, reporting the one closest to running out', () => {
+    expect(decide(limits, { taken: true, minute: 4, second: 1 }, now, w)).toEqual({ allowed: true, scope: 'minute', limit: 5, remaining: 1, resetSeconds: 15, limits });
+    expect(decide(limits, { taken: true, minute: 1, second: 1 }, now, w)).toEqual({ allowed: true, scope: 'second', limit: 3, remaining: 2, resetSeconds: 1, limits });
+    // A tie reports the minute (its reset is the longer one).
+    expect(decide(limits, { taken: true, minute: 3, second: 1 }, now, w)).toMatchObject({ scope: 'minute', remaining: 2 });
+    expect(decide(limits, { taken: true, minute: 5, second: 1 }, now, w)).toEqual({ allowed: true, scope: 'minute', limit: 5, remaining: 0, resetSeconds: 15, limits });
   });
 
-  it('refuses when the conditional write found the window full (or a count past the limit)', () => {
-    expect(decide(5, undefined, now, w)).toEqual({ allowed: false, limit: 5, remaining: 0, resetSeconds: 15 });
-    expect(decide(5, 6, now, w).allowed).toBe(false);
+  it("refuses with the second's limit (retry in 1 s) when the minute had room, else the minute's", () => {
+    expect(decide(limits, { taken: false, minute: 3, second: 3 }, now, w)).toEqual({ allowed: false, scope: 'second', limit: 3, remaining: 0, resetSeconds: 1, limits });
+    expect(decide(limits, { taken: false, minute: 5, second: 1 }, now, w)).toEqual({ allowed: false, scope: 'minute', limit: 5, remaining: 0, resetSeconds: 15, limits });
+    expect(decide(limits, { taken: false, minute: 5, second: 3 }, now, w)).toMatchObject({ scope: 'minute', resetSeconds: 15 });
+    // Counts unknown: the minute's (the longer wait), as before the burst existed.
+    expect(decide(limits, { taken: false }, now, w)).toMatchObject({ allowed: false, scope: 'minute', limit: 5 });
+    // A count past a limit (a limit lowered meanwhile) refuses too.
+    expect(decide(limits, { taken: true, minute: 6, second: 1 }, now, w).allowed).toBe(false);
+    expect(decide(limits, { taken: true, minute: 2, second: 4 }, now, w)).toMatchObject({ allowed: false, scope: 'second' });
   });
 
-  it('sends the RateLimit fields always and Retry-After only on a refusal', () => {
-    expect(rateLimitHeaders(decide(5, 2, now, w))).toEqual({ 'ratelimit-limit': '5', 'ratelimit-remaining': '3', 'ratelimit-reset': '15', 'ratelimit-policy': '5;w=60' });
-    expect(rateLimitHeaders(decide(5, undefined, now, w))).toMatchObject({ 'retry-after': '15', 'ratelimit-remaining': '0' });
+  it('sends the RateLimit fields and both policies always, Retry-After only on a refusal', () => {
+    expect(rateLimitHeaders(decide(limits, { taken: true, minute: 4, second: 1 }, now, w))).toEqual({ 'ratelimit-limit': '5', 'ratelimit-remaining': '1', 'ratelimit-reset': '15', 'ratelimit-policy': '5;w=60, 3;w=1' });
+    expect(rateLimitHeaders(decide(limits, { taken: false, minute: 5 }, now, w))).toMatchObject({ 'retry-after': '15', 'ratelimit-remaining': '0' });
+    expect(rateLimitHeaders(decide(limits, { taken: false, minute: 1, second: 3 }, now, w))).toMatchObject({ 'retry-after': '1', 'ratelimit-limit': '3', 'ratelimit-remaining': '0' });
   });
 });
 
@@ -121,11 +164,27 @@ describe('enforceClientRate', () => {
     const sent: Record<string, unknown>[] = [];
     const db = dbAnswering(async (cmd) => {
       sent.push(cmd.input);
-      return { Attributes: { requests: 3 } };
+      return { Attributes: { requests: 3, s45: 1 } };
     });
-    expect(await enforceClientRate({ db, clock, config }, log, { id: 'erp', ratePerMinute: 5 })).toMatchObject({ 'ratelimit-limit': '5', 'ratelimit-remaining': '2', 'ratelimit-reset': '15' });
+    expect(await enforceClientRate({ db, clock, config }, log, { id: 'erp', ratePerMinute: 5 })).toMatchObject({ 'ratelimit-limit': '5', 'ratelimit-remaining': '2', 'ratelimit-reset': '15', 'ratelimit-policy': '5;w=60, 5;w=1' });
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ Key: { PK: 'RATE#erp', SK: 'W#2025-03-01T10:15:00.000Z' }, ConditionExpression: 'attribute_not_exists(#r) OR #r < :limit', ExpressionAttributeValues: expect.objectContaining({ ':limit': 5, ':ttl': at('2025-03-01T10:16:00Z') / 1000 + 120 }) });
+    expect(sent[0]).toMatchObject({
+      Key: { PK: 'RATE#erp', SK: 'W#2025-03-01T10:15:00.000Z' },
+      UpdateExpression: 'ADD #r :one, #s :one SET #e = :entity, #t = :ttl',
+      ExpressionAttributeNames: expect.objectContaining({ '#s': 's45' }),
+      ExpressionAttributeValues: expect.objectContaining({ ':perMinute': 5, ':perSecond': 5, ':ttl': at('2025-03-01T10:16:00Z') / 1000 + 120 }),
+    });
+  });
+
+  it("uses the grant's burstPerSecond, and says which limit refused", async () => {
+    const db = dbAnswering(async () => {
+      throw Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException', Item: { requests: { N: '40' }, s45: { N: '20' } } });
+    });
+    const err = await enforceClientRate({ db, clock, config }, log, { id: 'erp', burstPerSecond: 20 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RateLimitedError);
+    expect((err as RateLimitedError).message).toContain('20 requests of this second');
+    expect((err as RateLimitedError).message).toContain('burstPerSecond');
+    expect(rateHeadersOf(err)).toMatchObject({ 'retry-after': '1', 'ratelimit-limit': '20', 'ratelimit-policy': '600;w=60, 20;w=1' });
   });
 
   it('throws a 429 carrying Retry-After when the window is full', async () => {
