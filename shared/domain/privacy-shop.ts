@@ -36,6 +36,19 @@ export function planShopRedact(c: Pick<Customer, 'platformIds' | 'externalId' | 
   return { action: 'erase', removed };
 }
 
+/**
+ * Whether a record on a detached customer's timeline came from the store (an order or checkout
+ * entry names its platform and store, at the top or in its `identity`): such records keep their
+ * amounts, products and dates for the reports but lose the contact details the store sent.
+ */
+export function isStoreRecord(item: Record<string, unknown>, shop: ShopRef): boolean {
+  const named = (o: unknown): boolean => {
+    const r = o as { platform?: unknown; store?: unknown } | undefined;
+    return typeof r?.platform === 'string' && typeof r.store === 'string' && isOfStore({ platform: r.platform, store: r.store }, shop);
+  };
+  return named(item) || named(item.identity);
+}
+
 /** What the request did to one customer (one record per customer under the request). */
 export interface ShopRedactSubject {
   customerId: string;
@@ -44,6 +57,8 @@ export interface ShopRedactSubject {
   childRequestId?: string;
   /** Identity links of the store removed (platform ids). */
   identities: number;
+  /** A detached customer's timeline records from the store whose contact details were removed. */
+  records?: number;
   at: string;
 }
 
@@ -51,16 +66,18 @@ export interface ShopRedactSubject {
 export const shopChildSeed = (parentId: string, customerId: string) => `shop-erasure:${parentId}:${customerId}`;
 
 /** The counts a completed shop erasure reports (`result`). */
-export function shopRedactResult(subjects: readonly Pick<ShopRedactSubject, 'action' | 'identities'>[], visited: number): Record<string, number> {
+export function shopRedactResult(subjects: readonly Pick<ShopRedactSubject, 'action' | 'identities' | 'records'>[], visited: number): Record<string, number> {
   let erased = 0;
   let detached = 0;
   let identities = 0;
+  let records = 0;
   for (const s of subjects) {
     if (s.action === 'erased') erased++;
     else {
       detached++;
       identities += s.identities;
+      records += s.records ?? 0;
     }
   }
-  return { customersVisited: visited, customersErased: erased, customersDetached: detached, identitiesDetached: identities };
+  return { customersVisited: visited, customersErased: erased, customersDetached: detached, identitiesDetached: identities, storeRecordsScrubbed: records };
 }

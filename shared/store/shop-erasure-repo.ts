@@ -110,6 +110,20 @@ export class ShopErasureRepo {
     }
   }
 
+  /** The number of a detached customer's store records made contact-free (set, not added: a retry counts the same records). */
+  async noteRecords(requestId: string, customerId: string, records: number): Promise<void> {
+    await this.db.doc.send(
+      new UpdateCommand({
+        TableName: this.db.tableName,
+        Key: shopErasureSubjectKey(requestId, customerId),
+        UpdateExpression: 'SET #r = :n',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeNames: { '#r': 'records' },
+        ExpressionAttributeValues: { ':n': records },
+      }),
+    );
+  }
+
   /** Every customer the request erased or detached. */
   async subjects(requestId: string): Promise<ShopRedactSubject[]> {
     const out: ShopRedactSubject[] = [];

@@ -9,6 +9,10 @@ import { PrivacyRepo } from '../../shared/store/privacy-repo';
 import { repoOf } from '../../shared/store/repo-of';
 import { ShopErasureRepo } from '../../shared/store/shop-erasure-repo';
 import { createCustomer, deleteCustomer, type Ctx } from '../../shared/usecases/customers';
+import type { NormalizedOrder } from '../../shared/domain/ingest';
+import { customerPk, SK } from '../../shared/store/keys';
+import { ingestOrder } from '../../shared/usecases/ingest/ingest-order';
+import { partitionOf } from '../../shared/usecases/privacy/raw-items';
 import { intakePlatformRequest } from '../../shared/usecases/privacy/intake';
 import { requestIdFrom, runPrivacyRequest } from '../../shared/usecases/privacy/requests';
 import { runShopErasure } from '../../shared/usecases/privacy/shop-redact';
@@ -53,6 +57,28 @@ beforeAll(async () => {
   await make('plain', []);
   for (let i = 0; i < 6; i++) await make(`filler${i}`, [still(`30${i}`)]);
   await deleteCustomer(ctx, C.binned!);
+  // 'both' bought in each store: each order carries the contact details its store sent.
+  const order = (store: string, orderId: string, platformCustomerId: string): NormalizedOrder => ({
+    platform: 'shopify',
+    store,
+    orderId,
+    identity: { platform: 'shopify', store, platformCustomerId, email: 'both.shopredact@example.com', name: 'Person both', phone: '+61400000104', city: 'Perth', sourceChannel: 'shopify' },
+    placedAt: '2026-05-01T10:00:00.000Z',
+    updatedAt: '2026-05-01T10:00:00.000Z',
+    status: 'paid',
+    currency: 'AUD',
+    totalMinor: store === GONE ? 5945 : 1200,
+    subtotalMinor: 0,
+    discountMinor: 0,
+    taxMinor: 0,
+    shippingMinor: 0,
+    refundedMinor: 0,
+    lines: [{ product: 'Tee', quantity: 1, unitPriceMinor: 4495, sku: 'T-1' }],
+    discountCodes: [],
+    channel: 'web',
+  });
+  await ingestOrder(w.ctx('system:ingest'), order(GONE, 'g-1', '104'), { source: 'shopify', sourceId: GONE, deliveryId: 'd-g-1' });
+  await ingestOrder(w.ctx('system:ingest'), order(STILL, 's-1', '204'), { source: 'shopify', sourceId: STILL, deliveryId: 'd-s-1' });
 }, 60_000);
 
 describe('a shop/redact delivery', () => {
@@ -110,7 +136,7 @@ describe('a shop/redact delivery', () => {
 
     // The retried message runs it again, through the worker's entry.
     const done = await runPrivacyRequest(sys(), blobs, parentId);
-    expect(done).toMatchObject({ status: 'completed', kind: 'shop-erasure', result: { customersVisited: 14, customersErased: 4, customersDetached: 2, identitiesDetached: 2 } });
+    expect(done).toMatchObject({ status: 'completed', kind: 'shop-erasure', result: { customersVisited: 14, customersErased: 4, customersDetached: 2, identitiesDetached: 2, storeRecordsScrubbed: 1 } });
     const children = privacyMessages();
     const expected = ['only', 'twice', 'binned', 'upper'].map((k) => requestIdFrom(shopChildSeed(parentId, C[k]!)));
     expect([...children].sort()).toEqual([...expected].sort()); // each once, though the page that died was walked again
@@ -134,6 +160,12 @@ describe('a shop/redact delivery', () => {
     expect(erp).toMatchObject({ platformIds: [], externalId: 'ERP-105' });
     expect(await owner(gone('105'))).toBeUndefined();
     expect(await w.deps.customers.findIdByIdentity({ kind: 'external', value: 'ERP-105' })).toBe(C.erp);
+    // The order the gone store sent keeps what the reports need, not who it was sent about; the other store's order is untouched.
+    const orders = (await partitionOf(w.deps.db, customerPk(C.both!))).filter((i) => String(i.SK).startsWith(SK.timelinePrefix) && i.entity === 'order');
+    const byStore = Object.fromEntries(orders.map((o) => [o.store as string, o]));
+    expect(byStore[GONE]).toMatchObject({ orderId: 'g-1', totalMinor: 5945, currency: 'AUD', status: 'paid', placedAt: '2026-05-01T10:00:00.000Z', lines: [{ product: 'Tee', quantity: 1 }], identity: { platform: 'shopify', store: GONE, city: 'Perth' } });
+    expect(JSON.stringify(byStore[GONE])).not.toMatch(/both\.shopredact|Person both|\+61400000104/);
+    expect(byStore[STILL]).toMatchObject({ orderId: 's-1', identity: { email: 'both.shopredact@example.com', name: 'Person both', phone: '+61400000104' } });
     // Not linked to the store: untouched.
     for (const k of ['other', 'plain', 'filler0']) expect((await w.deps.customers.require(C[k]!)).version).toBe(1);
   });
@@ -154,7 +186,7 @@ describe('a shop/redact delivery', () => {
   it('run again, it changes nothing and requests nothing', async () => {
     queue().sent = [];
     const again = await runPrivacyRequest(sys(), blobs, parentId);
-    expect(again).toMatchObject({ status: 'completed', result: { customersErased: 4, customersDetached: 2, identitiesDetached: 2 } });
+    expect(again).toMatchObject({ status: 'completed', result: { customersErased: 4, customersDetached: 2, identitiesDetached: 2, storeRecordsScrubbed: 1 } });
     expect(privacyMessages()).toEqual([]);
   });
 

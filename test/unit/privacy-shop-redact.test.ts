@@ -1,5 +1,5 @@
 import type { Customer, PlatformId } from '../../shared/domain/customer';
-import { isOfStore, planShopRedact, shopChildSeed, shopRedactResult, type ShopRef } from '../../shared/domain/privacy-shop';
+import { isOfStore, isStoreRecord, planShopRedact, shopChildSeed, shopRedactResult, type ShopRef } from '../../shared/domain/privacy-shop';
 import { PRIVACY_KINDS, SUBJECT_PRIVACY_KINDS } from '../../shared/domain/privacy';
 import { requestIdFrom } from '../../shared/usecases/privacy/requests';
 
@@ -49,15 +49,25 @@ describe('the shop erasure request', () => {
     expect(a).not.toBe(requestIdFrom('platform:P1'));
   });
 
-  it('reports customers erased, customers detached and the identities detached', () => {
+  it('reports customers erased, customers detached, the identities detached and their store records scrubbed', () => {
     const subjects = [
       { action: 'erased' as const, identities: 1 },
-      { action: 'detached' as const, identities: 2 },
+      { action: 'detached' as const, identities: 2, records: 3 },
       { action: 'erased' as const, identities: 2 },
       { action: 'detached' as const, identities: 1 },
     ];
-    expect(shopRedactResult(subjects, 40)).toEqual({ customersVisited: 40, customersErased: 2, customersDetached: 2, identitiesDetached: 3 });
-    expect(shopRedactResult([], 0)).toEqual({ customersVisited: 0, customersErased: 0, customersDetached: 0, identitiesDetached: 0 });
+    expect(shopRedactResult(subjects, 40)).toEqual({ customersVisited: 40, customersErased: 2, customersDetached: 2, identitiesDetached: 3, storeRecordsScrubbed: 3 });
+    expect(shopRedactResult([], 0)).toEqual({ customersVisited: 0, customersErased: 0, customersDetached: 0, identitiesDetached: 0, storeRecordsScrubbed: 0 });
+  });
+
+  it("knows a timeline record the store sent: by its own platform and store, or its identity's, in any case", () => {
+    expect(isStoreRecord({ entity: 'order', platform: 'shopify', store: 'gone.myshopify.com' }, SHOP)).toBe(true);
+    expect(isStoreRecord({ entity: 'order', platform: 'Shopify', store: 'GONE.myshopify.com' }, SHOP)).toBe(true);
+    expect(isStoreRecord({ entity: 'interaction', identity: { platform: 'shopify', store: 'gone.myshopify.com' } }, SHOP)).toBe(true);
+    expect(isStoreRecord({ entity: 'order', platform: 'shopify', store: 'still.myshopify.com' }, SHOP)).toBe(false);
+    expect(isStoreRecord({ entity: 'order', platform: 'woocommerce', store: 'gone.myshopify.com' }, SHOP)).toBe(false);
+    expect(isStoreRecord({ entity: 'interaction', type: 'call' }, SHOP)).toBe(false);
+    expect(isStoreRecord({ entity: 'order', platform: 7, store: null }, SHOP)).toBe(false);
   });
 
   it('is a kind of request no caller can ask for through the API', () => {

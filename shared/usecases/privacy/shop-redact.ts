@@ -1,12 +1,14 @@
 import { ConflictError, NotFoundError } from '../../domain/errors';
 import { dueAt, type PrivacyRequest } from '../../domain/privacy';
-import { planShopRedact, shopChildSeed, shopRedactResult, type ShopRef } from '../../domain/privacy-shop';
+import { isStoreRecord, planShopRedact, shopChildSeed, shopRedactResult, type ShopRef } from '../../domain/privacy-shop';
 import { countMetric } from '../../runtime/observability';
 import { messageQueue } from '../../runtime/sqs-message-queue';
 import { PrivacyRepo } from '../../store/privacy-repo';
+import { customerPk, SK } from '../../store/keys';
 import { repoOf } from '../../store/repo-of';
 import { SHOP_ERASURE_LANES, ShopErasureRepo, type ShopErasureWalk } from '../../store/shop-erasure-repo';
 import { event, type Ctx } from '../customers';
+import { partitionOf, scrubAll } from './raw-items';
 import { createPrivacyRequest, requestIdFrom } from './requests';
 
 /**
@@ -19,8 +21,11 @@ import { createPrivacyRequest, requestIdFrom } from './requests';
  * the store (the pure rule in shared/domain/privacy-shop.ts):
  * - linked to that store only: an `erasure` request of their own, through createPrivacyRequest (every
  *   rule of a customer's erasure applies), with an id derived from the parent's and the customer's;
- * - linked elsewhere too: the profile stays; that store's platform ids are removed from it, and
- *   their identity claims (blind-index items) with them, in the profile's conditional write.
+ * - linked elsewhere too: the profile stays; the timeline records the store sent (its orders, with
+ *   the contact details they carried) lose their contact fields and free text, keeping amounts,
+ *   products and dates for the reports; then that store's platform ids are removed from the
+ *   profile, and their identity claims (blind-index items) with them, in the profile's conditional
+ *   write — last, so a run that dies before it finds the customer still linked and scrubs again.
  * What it does to a customer is recorded under the request before it is done, and the walk's
  * position is committed after each page (guarded by its step), so a run that dies midway resumes
  * where it stood and redoes at most one page, to the same effect: nothing accepted is lost and
@@ -138,8 +143,18 @@ async function actOn(ctx: Ctx, r: PrivacyRequest, shop: ShopRef, customerId: str
     }
   } else if (plan.action === 'detach') {
     await walks.recordSubject(r.id, { customerId: c.id, action: 'detached', identities: plan.removed.length, at: now });
+    await walks.noteRecords(r.id, c.id, await scrubStoreRecords(ctx, c.id, shop));
     await detachStore(ctx, c.id, shop);
   }
+}
+
+/** The customer's timeline records from the store, contact fields dropped and free text blanked; answers how many there are. */
+async function scrubStoreRecords(ctx: Ctx, customerId: string, shop: ShopRef): Promise<number> {
+  const items = await partitionOf(ctx.deps.db, customerPk(customerId));
+  const ofStore = items.filter((i) => String(i.SK).startsWith(SK.timelinePrefix) && isStoreRecord(i, shop));
+  const changed = await scrubAll(ctx, ofStore);
+  if (changed) countMetric('PrivacyShopRecordsScrubbed', changed);
+  return ofStore.length;
 }
 
 /** The store's platform ids off the profile (their identity claims released in the same write); a no-op when they are gone already. */
