@@ -13,7 +13,7 @@ import { customerPk, ROLLUP_SHARDS, shardOf, SK, timelineSk } from '../shared/st
 import { repoOf } from '../shared/store/repo-of';
 import { RollupsRepo } from '../shared/store/rollups-repo';
 import { runSnapshot } from '../shared/usecases/analytics/snapshot';
-import { median, round, type Result } from './lib';
+import { median, onFreshDynamo, round, type Result } from './lib';
 
 /**
  * Issue 9's figures: a year of daily data (every day of a year with orders in two stores and three
@@ -39,7 +39,9 @@ function rng(seed: number) {
 }
 
 async function batchPut(deps: Deps, items: Record<string, unknown>[]): Promise<void> {
+  const t0 = performance.now();
   for (let i = 0; i < items.length; i += 25) {
+    if (process.env.CRM_BENCH_DEBUG && i % 10_000 === 0) console.log('put', i, 'of', items.length, Math.round(performance.now() - t0), 'ms');
     let req = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
     while (req.length) {
       const res = await deps.db.doc.send(new BatchWriteCommand({ RequestItems: { [deps.db.tableName]: req } }));
@@ -118,6 +120,7 @@ async function fill(deps: Deps, customers: number, today: string): Promise<{ ord
   }
   await batchPut(deps, items);
   const updates = repoOf(deps, RollupsRepo).updates([...adds.values()]);
+  if (process.env.CRM_BENCH_DEBUG) console.log('rollup updates', updates.length);
   for (let i = 0; i < updates.length; i += 16) await Promise.all(updates.slice(i, i + 16).map((u) => deps.db.doc.send(new UpdateCommand(u.Update as never))));
   return { orders: total };
 }
@@ -202,18 +205,19 @@ async function loadAt(endpoint: string, customers: number, timed: boolean): Prom
   }
   setDeps(undefined);
   doc.destroy();
-  // Free the emulator's memory before the next size (an in-memory table of the first slows the second).
+  // Free the emulator's memory (each size has an emulator of its own anyway).
   const admin = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
   await admin.send(new DeleteTableCommand({ TableName: tableName }));
   admin.destroy();
   return { rcuPerLoad, itemsRead, loadMs: median(loads), dailyMs: median(dailies), bareMs: median(bares), snapshotMs };
 }
 
-export async function benchAnalytics(endpoint: string): Promise<Result[]> {
+/** Each size on an emulator of its own (bench/lib.ts onFreshDynamo: a used emulator slows down for good). */
+export async function benchAnalytics(): Promise<Result[]> {
   const counts = (process.env.CRM_BENCH_ANALYTICS_CUSTOMERS ?? '5000,20000').split(',').map(Number);
   const [small, large] = [counts[0] ?? 5000, counts[1] ?? 20000];
-  const a = await loadAt(endpoint, small, true);
-  const b = await loadAt(endpoint, large, false);
+  const a = await onFreshDynamo((endpoint) => loadAt(endpoint, small, true));
+  const b = await onFreshDynamo((endpoint) => loadAt(endpoint, large, false));
   const note = (x: typeof a, n: number) => `${n} customers with a year of orders (2 stores, 3 channels), a year of daily rollups and series; the dashboard's 10 report calls (last 365 days, weekly) through the real handlers on DynamoDB Local, ${x.itemsRead} items read`;
   return [
     { name: `analytics dashboard load p50 (${small} customers)`, value: round(a.loadMs, 1), unit: 'ms', target: null, better: 'lower', note: `${note(a, small)}; median of 7 loads vs a bare Query ${round(a.bareMs, 2)} ms` },
@@ -232,13 +236,9 @@ if (require.main === module) {
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
     process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
     process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-    const { startDynamoLocal } = await import('../infra/local/dynamodb-local');
-    const { printTable } = await import('./lib');
-    const ddb = await startDynamoLocal();
-    try {
-      console.log(printTable(await benchAnalytics(ddb.endpoint)));
-    } finally {
-      await ddb.stop();
-    }
+    const { mergeResults, printTable } = await import('./lib');
+    const results = await benchAnalytics();
+    mergeResults(results, 'analytics ', __dirname); // this group's rows of bench/results.json
+    console.log(printTable(results));
   })();
 }

@@ -26,7 +26,7 @@ import { parseJobMessage } from '../shared/usecases/jobs/jobs';
 import { runJobStep } from '../shared/usecases/jobs/steps';
 import { deliver } from '../shared/usecases/messaging/deliver';
 import { createTemplate } from '../shared/usecases/messaging/templates';
-import { round, type Result } from './lib';
+import { onFreshDynamo, round, type Result } from './lib';
 
 /**
  * A campaign to a segment of N customers (CRM_BENCH_CAMPAIGN_SIZE, default 20,000) on DynamoDB
@@ -265,22 +265,6 @@ async function run(endpoint: string, size: number, faulty: boolean) {
     capViolations: [...marketing.values()].filter((n) => n > 1).length,
     injected: w.faults.injected,
   };
-}
-
-/**
- * Each run on an emulator of its own: DynamoDB Local slows down for good after a few hundred
- * thousand writes with their stream records (measured: the second run's writes went 50 times
- * slower on the emulator the first had used, even on a new table), which would measure the
- * emulator's history, not the campaign.
- */
-async function onFreshDynamo<T>(fn: (endpoint: string) => Promise<T>): Promise<T> {
-  const { startDynamoLocal } = await import('../infra/local/dynamodb-local');
-  const ddb = await startDynamoLocal();
-  try {
-    return await fn(ddb.endpoint);
-  } finally {
-    await ddb.stop();
-  }
 }
 
 export async function benchCampaigns(size = Number(process.env.CRM_BENCH_CAMPAIGN_SIZE ?? 20_000)): Promise<Result[]> {

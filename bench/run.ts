@@ -15,6 +15,8 @@ import { benchReceiverAndThroughput, benchWriteUnits } from './ingest';
 import { benchCampaigns } from './campaigns';
 // Analytics (issue 9)
 import { benchAnalytics } from './analytics';
+// Per-client throttling (issue 7)
+import { benchLimiter } from './limiter';
 import { printTable, writeResults, type Result } from './lib';
 
 /**
@@ -66,7 +68,10 @@ async function main(): Promise<void> {
   results.push(...(await benchCampaigns())); // an emulator per run, started by the bench itself
   // Analytics (issue 9): a year of daily data at two customer counts; dashboard latency and read units per load.
   console.error('analytics: a year of daily data at 5,000 and 20,000 customers, the dashboard calls (several minutes) ...');
-  results.push(...(await withDynamo((endpoint) => benchAnalytics(endpoint))));
+  results.push(...(await benchAnalytics())); // an emulator per size, started by the bench itself
+  // Per-client throttling (issue 7): what the limiter adds to a machine request, and its accuracy under concurrency.
+  console.error('rate limiter: overhead and accuracy under 32 concurrent callers ...');
+  results.push(...(await withDynamo((endpoint) => benchLimiter(endpoint))));
   writeResults(results, __dirname);
   console.log(printTable(results));
 }
