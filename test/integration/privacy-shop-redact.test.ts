@@ -109,6 +109,7 @@ describe('a shop/redact delivery', () => {
 
   it('a run that dies midway leaves a committed position, and the next run resumes it: each erasure requested once, exact counts', async () => {
     queue().sent = [];
+    w.clock.advance(3 * 86_400_000); // the walk runs days after the delivery: its customers' erasures keep the store's deadline
     // The profile store fails once, at the 5th customer to act on (two reads each), so after two pages of two at least were committed.
     let gets = 0;
     const real = w.deps.customers;
@@ -145,7 +146,8 @@ describe('a shop/redact delivery', () => {
       [...['only', 'twice', 'binned', 'upper'].map((k) => `${C[k]}:erased`), ...['both', 'erp'].map((k) => `${C[k]}:detached`)].sort(),
     );
     for (const id of expected) {
-      expect(await repoOf(w.deps, PrivacyRepo).get(id)).toMatchObject({ kind: 'erasure', status: 'received', source: { kind: 'platform', platform: 'shopify', store: GONE, request: 'shop_redact' }, reason: expect.stringContaining(parentId) });
+      expect(await repoOf(w.deps, PrivacyRepo).get(id)).toMatchObject({ kind: 'erasure', status: 'received', source: { kind: 'platform', platform: 'shopify', store: GONE, request: 'shop_redact' }, reason: expect.stringContaining(parentId), dueAt: r.dueAt });
+      expect((await repoOf(w.deps, PrivacyRepo).get(id))!.receivedAt > r.receivedAt).toBe(true);
     }
   });
 

@@ -30,6 +30,8 @@ export interface NewPrivacyRequest {
   leadId?: string;
   reason?: string;
   source?: PrivacyRequest['source'];
+  /** A deadline inherited from the request that asked for this one (a shop erasure's customers): kept when earlier than its own. */
+  dueBy?: string;
 }
 
 /** Where a merged-away profile's data lives now: the profile it was merged into. */
@@ -81,7 +83,7 @@ export async function createPrivacyRequest(ctx: Ctx, input: NewPrivacyRequest): 
     ...(input.reason ? { reason: input.reason } : {}),
     requestedBy: ctx.actorId,
     receivedAt: now,
-    dueAt: dueAt(now),
+    dueAt: input.dueBy && input.dueBy < dueAt(now) ? input.dueBy : dueAt(now),
     attempts: 0,
     updatedAt: now,
   };

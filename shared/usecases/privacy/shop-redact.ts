@@ -20,7 +20,8 @@ import { createPrivacyRequest, requestIdFrom } from './requests';
  * the recycle bin's; the lanes of ShopErasureRepo), a page per step, and for each customer linked to
  * the store (the pure rule in shared/domain/privacy-shop.ts):
  * - linked to that store only: an `erasure` request of their own, through createPrivacyRequest (every
- *   rule of a customer's erasure applies), with an id derived from the parent's and the customer's;
+ *   rule of a customer's erasure applies), with an id derived from the parent's and the customer's
+ *   and the parent's deadline;
  * - linked elsewhere too: the profile stays; the timeline records the store sent (its orders, with
  *   the contact details they carried) lose their contact fields and free text, keeping amounts,
  *   products and dates for the reports; then that store's platform ids are removed from the
@@ -137,6 +138,7 @@ async function actOn(ctx: Ctx, r: PrivacyRequest, shop: ShopRef, customerId: str
         customerId: c.id,
         source: { kind: 'platform', platform: shop.platform, store: shop.store, request: 'shop_redact' },
         reason: `Shopify shop/redact of ${shop.store} (request ${r.id})`,
+        dueBy: r.dueAt, // the store's deadline, not 30 days from whenever the walk reached them
       });
     } catch (e) {
       if (!(e instanceof NotFoundError)) throw e; // purged meanwhile: nothing held
