@@ -87,7 +87,14 @@ export async function onDeliveryEnded(ctx: Ctx, job: Job, status: 'completed' | 
   const repo = campaigns(ctx.deps);
   const run = await repo.getRun(campaignId);
   const w = run?.waves[wave];
-  if (!w || w.status !== 'sending' || w.jobId !== job.id) return;
+  if (!w || w.jobId !== job.id) return;
+  // A retry of this end after the wave was marked sent (the process died before, or in, the
+  // completion check): the check is idempotent, so run it again rather than leave the campaign running.
+  if (w.status === 'sent') {
+    await maybeComplete(ctx, campaignId);
+    return;
+  }
+  if (w.status !== 'sending') return;
   const found = await ctx.deps.jobs.get(job.id);
   const seen = found ? progressOf(found.parts).processed : 0;
   if (seen < w.expected && pass < MAX_PASSES && ctx.deps.queue) {
