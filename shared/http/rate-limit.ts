@@ -1,5 +1,5 @@
 import { DomainError } from '../domain/errors';
-import { burstOf, counterExpiry, decide, limitOf, rateLimitHeaders, secondSlot, windowOf, type RateDecision } from '../domain/rate-limit';
+import { burstOf, counterExpiry, decide, limitOf, rateLimitHeaders, secondSlot, windowOf, type RateDecision, type RateOutcome } from '../domain/rate-limit';
 import type { Clock } from '../runtime/ports';
 import { countMetric, type Log } from '../runtime/observability';
 import type { Db } from '../store/client';
@@ -44,7 +44,7 @@ export async function enforceClientRate(deps: LimiterDeps, log: Log, client: { i
   const window = windowOf(now);
   const perMinute = limitOf(client.ratePerMinute, deps.config.integrationRatePerMinute);
   const limits = { perMinute, perSecond: burstOf(client.burstPerSecond, perMinute) };
-  let outcome;
+  let outcome: RateOutcome;
   try {
     outcome = await repoOf(deps, RateCountersRepo).take(client.id, new Date(window.start).toISOString(), secondSlot(now), limits, counterExpiry(window));
   } catch (err) {

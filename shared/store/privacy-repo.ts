@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../domain/errors';
 import type { PrivacyKind, PrivacyRequest, PrivacyStatus } from '../domain/privacy';
 import type { Db } from './client';
+import { queryAll } from './query-all';
 import { decodeCursor, encodeCursor } from './cursor';
 import { erasureFilesScopeKey, privacyListKeys, privacyListPk, privacyRequestItemKey, privacySubjectKeys, privacySubjectPk, stripKeys } from './keys';
 
@@ -52,22 +53,12 @@ export class PrivacyRepo {
 
   /** Requests of one kind about a customer or a lead (GSI2 by subject, oldest first; eventually consistent: read each again to act on it). */
   async ofSubject(subject: { kind: 'customer' | 'lead'; id: string }, kind: PrivacyKind): Promise<PrivacyRequest[]> {
-    const out: PrivacyRequest[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.doc.send(
-        new QueryCommand({
-          TableName: this.db.tableName,
-          IndexName: 'GSI2',
-          KeyConditionExpression: 'GSI2PK = :pk AND begins_with(GSI2SK, :kind)',
-          ExpressionAttributeValues: { ':pk': privacySubjectPk(subject.kind, subject.id), ':kind': `${kind}#` },
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      out.push(...(res.Items ?? []).map((i) => stripKeys<PrivacyRequest>(i)));
-      start = res.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryAll(this.db, {
+      IndexName: 'GSI2',
+      KeyConditionExpression: 'GSI2PK = :pk AND begins_with(GSI2SK, :kind)',
+      ExpressionAttributeValues: { ':pk': privacySubjectPk(subject.kind, subject.id), ':kind': `${kind}#` },
+    });
+    return items.map((i) => stripKeys<PrivacyRequest>(i));
   }
 
   /** The customers and leads whose export files an erasure removes, as its tries have found them so far (see usecases/privacy/files.ts). */

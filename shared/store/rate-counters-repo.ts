@@ -4,19 +4,23 @@ import type { Db } from './client';
 import { rateCounterKey } from './keys';
 
 export const RATE_COUNTER_ENTITY = 'rate-counter';
+/** The attributes a counter write names besides the per-second counts `s00`..`s59`. */
+const FIXED_ATTRIBUTES = ['PK', 'SK', 'entity', 'requests', 'ttl'] as const;
+/** IAM StringLike pattern of the per-second counts. */
+const SECOND_SLOT_PATTERN = 's??';
+const isSecondSlot = (name: string) => /^s[0-5]\d$/.test(name);
+
 /**
- * The only attributes a counter write names, as IAM StringLike patterns: the fixed ones and the
- * per-second counts `s00`..`s59` (`s??`). The AWS grant of the read-only HTTP functions allows
- * UpdateItem on `RATE#` partitions naming only these (dynamodb:Attributes), so keep them in step.
+ * The only attributes a counter write names, as IAM StringLike patterns. The AWS grant of the
+ * read-only HTTP functions allows UpdateItem on `RATE#` partitions naming only these
+ * (dynamodb:Attributes), so keep them in step.
  */
-export const RATE_COUNTER_ATTRIBUTES = ['PK', 'SK', 'entity', 'requests', 'ttl', 's??'] as const;
+export const RATE_COUNTER_ATTRIBUTES = [...FIXED_ATTRIBUTES, SECOND_SLOT_PATTERN] as const;
 
 /** Whether an attribute name is one a counter write may name (the local IAM guard's check). */
 export function isRateCounterAttribute(name: string): boolean {
-  return isSecondSlot(name) || (name !== 's??' && (RATE_COUNTER_ATTRIBUTES as readonly string[]).includes(name));
+  return isSecondSlot(name) || (FIXED_ATTRIBUTES as readonly string[]).includes(name);
 }
-
-const isSecondSlot = (name: string) => /^s[0-5]\d$/.test(name);
 
 const numberOf = (v: unknown): number | undefined => {
   const n = typeof v === 'object' && v !== null && 'N' in v ? Number((v as { N: string }).N) : typeof v === 'number' ? v : undefined;

@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import type { Customer } from '../domain/customer';
 import type { ShopRedactSubject } from '../domain/privacy-shop';
 import type { Db } from './client';
+import { queryAll } from './query-all';
 import { customerListPk, LIST_SHARDS, recycleBinPk, SHOP_ERASURE_SUBJECT_PREFIX, shopErasurePk, shopErasureSubjectKey, shopErasureWalkKey, stripKeys } from './keys';
 
 export const SHOP_ERASURE_WALK_ENTITY = 'shop-erasure-walk';
@@ -126,21 +127,11 @@ export class ShopErasureRepo {
 
   /** Every customer the request erased or detached. */
   async subjects(requestId: string): Promise<ShopRedactSubject[]> {
-    const out: ShopRedactSubject[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.doc.send(
-        new QueryCommand({
-          TableName: this.db.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
-          ExpressionAttributeValues: { ':pk': shopErasurePk(requestId), ':p': SHOP_ERASURE_SUBJECT_PREFIX },
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      out.push(...(res.Items ?? []).map((i) => stripKeys<ShopRedactSubject>(i)));
-      start = res.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryAll(this.db, {
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+      ExpressionAttributeValues: { ':pk': shopErasurePk(requestId), ':p': SHOP_ERASURE_SUBJECT_PREFIX },
+      ConsistentRead: true,
+    });
+    return items.map((i) => stripKeys<ShopRedactSubject>(i));
   }
 }

@@ -2,6 +2,7 @@ import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryComman
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { JOB_RETENTION_DAYS, type Checkpoint, type ExportJob, type ImportCounters, type ImportJob, type RowError, type RowOutcome } from '../domain/transfers';
 import type { Db } from './client';
+import { queryAll } from './query-all';
 import { EXPORT_JOBS_PK, exportJobKey, exportJobListKeys, IMPORT_ERROR_PREFIX, importErrorKey, importJobKey, importPk, importRowKey, stripKeys } from './keys';
 
 export const IMPORT_JOB_ENTITY = 'import-job';
@@ -200,22 +201,12 @@ export class TransfersRepo {
 
   /** Export jobs created at or after `sinceIso`, oldest first (GSI1 `EXPS`; a bounded Query: job items expire in 30 days). */
   async exportsCreatedSince(sinceIso: string): Promise<ExportJob[]> {
-    const out: ExportJob[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.doc.send(
-        new QueryCommand({
-          TableName: this.db.tableName,
-          IndexName: 'GSI1',
-          KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK >= :since',
-          ExpressionAttributeValues: { ':pk': EXPORT_JOBS_PK, ':since': sinceIso },
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      out.push(...(res.Items ?? []).map((i) => stripKeys<ExportJob>(i)));
-      start = res.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryAll(this.db, {
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK >= :since',
+      ExpressionAttributeValues: { ':pk': EXPORT_JOBS_PK, ':since': sinceIso },
+    });
+    return items.map((i) => stripKeys<ExportJob>(i));
   }
 
   /** A completed export's file removed by an erasure (once: false when it is not completed or was marked already). */

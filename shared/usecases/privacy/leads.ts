@@ -8,7 +8,8 @@ import { repoOf } from '../../store/repo-of';
 import { eventItem, Tx, withRetry } from '../sales/common';
 import { claimsOf, historyItem, isRace } from '../sales/lead-support';
 import type { Ctx } from '../customers';
-import { deleteAll, partitionOf, queryAll, scrubAll } from './raw-items';
+import { queryAll } from '../../store/query-all';
+import { deleteAll, partitionOf, scrubAll } from './raw-items';
 
 /**
  * Leads as personal data (issue 7 over the sales pipeline). A person's leads are found through

@@ -1,20 +1,10 @@
-import { BatchWriteCommand, type BatchWriteCommandOutput, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type BatchWriteCommandOutput, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { scrubbed } from '../../domain/privacy';
 import type { Db } from '../../store/client';
+import { queryAll } from '../../store/query-all';
 import type { Ctx } from '../customers';
 
-/** Small helpers over raw items for the privacy jobs: everything of a partition or an index page, and scrubbed rewrites. */
-export async function queryAll(db: Db, input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await db.doc.send(new QueryCommand({ TableName: db.tableName, ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
-    out.push(...(res.Items ?? []));
-    start = res.LastEvaluatedKey;
-  } while (start);
-  return out;
-}
-
+/** Small helpers over raw items for the privacy jobs: everything of a partition, and scrubbed rewrites. */
 export const partitionOf = (db: Db, pk: string) => queryAll(db, { KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true });
 
 /** JSON with object keys sorted: the same record read back in another attribute order compares equal. */

@@ -4,7 +4,8 @@ import { repoOf } from '../../store/repo-of';
 import { TicketsRepo } from '../../store/tickets-repo';
 import type { Ctx } from '../customers';
 import { eraseLeads, exportLeads, leadIdsOfCustomer } from './leads';
-import { deleteAll, partitionOf, queryAll, scrubAll } from './raw-items';
+import { queryAll } from '../../store/query-all';
+import { deleteAll, partitionOf, scrubAll } from './raw-items';
 
 /**
  * What the CRM holds about one customer, section by section: each section can list its data for an
